@@ -1,0 +1,109 @@
+//! braid's subcommands: `serve`, `migrate`, `seed`, `export-schema`, `reindex`,
+//! `reconcile`.
+
+pub mod migrate;
+mod seed;
+mod serve;
+
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{Config, LogFormat};
+
+/// braid: one GraphQL API over PostgreSQL, MongoDB, Qdrant and Redis.
+#[derive(Parser)]
+#[command(version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve GraphQL over HTTP and WebSocket (with GraphiQL, /healthz, /readyz, /metrics).
+    Serve(StoreArgs),
+    /// Apply PostgreSQL migrations, MongoDB indexes and validators, and Qdrant collections.
+    Migrate {
+        #[command(flatten)]
+        stores: StoreArgs,
+        /// Revert the newest N PostgreSQL migrations instead of migrating up.
+        #[arg(long, value_name = "N")]
+        down: Option<usize>,
+    },
+    /// Load the demo data set (only into an empty database unless --force).
+    Seed {
+        #[command(flatten)]
+        stores: StoreArgs,
+        /// Seed even when the database already holds data.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the GraphQL SDL, or write it to a file.
+    ExportSchema {
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Rebuild the vector index from the stores (arrives with the vectors work).
+    Reindex,
+    /// Check the stores against each other and repair (arrives with the vectors work).
+    Reconcile,
+}
+
+#[derive(clap::Args)]
+struct StoreArgs {
+    #[command(flatten)]
+    config: Config,
+}
+
+/// Runs the chosen subcommand and maps its outcome to an exit code.
+pub async fn run(cli: Cli) -> ExitCode {
+    let log_format = match &cli.command {
+        Command::Serve(args)
+        | Command::Migrate { stores: args, .. }
+        | Command::Seed { stores: args, .. } => args.config.log_format,
+        _ => LogFormat::Text,
+    };
+    init_tracing(log_format);
+    let outcome = match cli.command {
+        Command::Serve(args) => serve::run(args.config).await,
+        Command::Migrate { stores, down } => migrate::run(stores.config, down).await,
+        Command::Seed { stores, force } => seed::run(stores.config, force).await,
+        Command::ExportSchema { output } => export_schema(output),
+        Command::Reindex => not_yet("reindex"),
+        Command::Reconcile => not_yet("reconcile"),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!("{error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn export_schema(output: Option<PathBuf>) -> anyhow::Result<()> {
+    let sdl = crate::graphql::sdl();
+    match output {
+        Some(path) => std::fs::write(&path, sdl)?,
+        None => print!("{sdl}"),
+    }
+    Ok(())
+}
+
+fn not_yet(command: &str) -> anyhow::Result<()> {
+    anyhow::bail!("`braid {command}` is not available yet: it arrives with the vector index")
+}
+
+fn init_tracing(format: LogFormat) {
+    use tracing_subscriber::{EnvFilter, fmt};
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        EnvFilter::new("info,sqlx=warn,mongodb=warn,tower_http=warn,h2=warn,tonic=warn")
+    });
+    let builder = fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+}

@@ -1,0 +1,149 @@
+//! braid's configuration: one typed struct read from environment variables (and `.env`).
+//!
+//! Every field's doc comment is its help text (`braid --help`) and is mirrored in
+//! `.env.example`. Secrets (URLs with passwords, API keys) are never printed: `Config`
+//! has no `Debug`, and [`Config::redacted_summary`] hides credentials.
+
+use std::{net::SocketAddr, time::Duration};
+
+/// Everything braid reads from its environment.
+#[derive(clap::Args, Clone)]
+pub struct Config {
+    /// PostgreSQL connection URL.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: String,
+
+    /// Largest number of pooled PostgreSQL connections.
+    #[arg(long, env = "BRAID_PG_MAX_CONNECTIONS", default_value_t = 10)]
+    pub pg_max_connections: u32,
+
+    /// MongoDB connection URL (a replica set or a direct connection).
+    #[arg(long, env = "MONGODB_URL")]
+    pub mongodb_url: String,
+
+    /// MongoDB database that holds braid's collections.
+    #[arg(long, env = "BRAID_MONGODB_DATABASE", default_value = "braid")]
+    pub mongodb_database: String,
+
+    /// Qdrant gRPC URL, e.g. http://127.0.0.1:6334.
+    #[arg(long, env = "QDRANT_URL")]
+    pub qdrant_url: String,
+
+    /// Qdrant API key, when the server requires one.
+    #[arg(long, env = "QDRANT_API_KEY")]
+    pub qdrant_api_key: Option<String>,
+
+    /// Prefix of every Qdrant collection braid creates (lets deployments and tests share a server).
+    #[arg(long, env = "BRAID_QDRANT_PREFIX", default_value = "braid_")]
+    pub qdrant_prefix: String,
+
+    /// Redis connection URL.
+    #[arg(long, env = "REDIS_URL")]
+    pub redis_url: String,
+
+    /// Prefix of every Redis key and pub/sub channel braid uses.
+    #[arg(long, env = "BRAID_REDIS_PREFIX", default_value = "braid:")]
+    pub redis_prefix: String,
+
+    /// Address `braid serve` listens on.
+    #[arg(long, env = "BRAID_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+
+    /// How long a store may take to connect or answer a health check, in milliseconds.
+    #[arg(long, env = "BRAID_STORE_TIMEOUT_MS", default_value_t = 2_000)]
+    pub store_timeout_ms: u64,
+
+    /// Longest time one GraphQL request may run, in milliseconds.
+    #[arg(long, env = "BRAID_REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
+    pub request_timeout_ms: u64,
+
+    /// Largest accepted HTTP request body, in bytes.
+    #[arg(long, env = "BRAID_BODY_LIMIT_BYTES", default_value_t = 1_048_576)]
+    pub body_limit_bytes: usize,
+
+    /// Deepest selection set a query may have.
+    #[arg(long, env = "BRAID_MAX_DEPTH", default_value_t = 15)]
+    pub max_depth: usize,
+
+    /// Highest complexity a query may have.
+    #[arg(long, env = "BRAID_MAX_COMPLEXITY", default_value_t = 5_000)]
+    pub max_complexity: usize,
+
+    /// How long a WebSocket client may take to send `connection_init`, in milliseconds.
+    #[arg(long, env = "BRAID_WS_INIT_TIMEOUT_MS", default_value_t = 10_000)]
+    pub ws_init_timeout_ms: u64,
+
+    /// Interval of server keep-alive messages on WebSockets, in milliseconds.
+    #[arg(long, env = "BRAID_WS_KEEPALIVE_MS", default_value_t = 12_000)]
+    pub ws_keepalive_ms: u64,
+
+    /// Serve the GraphiQL playground on GET /graphql (for browsers) and /.
+    #[arg(long, env = "BRAID_GRAPHIQL", default_value_t = true, action = clap::ArgAction::Set)]
+    pub graphiql: bool,
+
+    /// Log format: `text` for people, `json` for log pipelines.
+    #[arg(long, env = "BRAID_LOG_FORMAT", default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+impl Config {
+    /// Store connect and health-check timeout.
+    pub fn store_timeout(&self) -> Duration {
+        Duration::from_millis(self.store_timeout_ms)
+    }
+
+    /// GraphQL execution timeout.
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_millis(self.request_timeout_ms)
+    }
+
+    /// Store locations with credentials removed, safe to log.
+    pub fn redacted_summary(&self) -> String {
+        format!(
+            "postgres={} mongodb={} qdrant={} redis={}",
+            redact_url(&self.database_url),
+            redact_url(&self.mongodb_url),
+            redact_url(&self.qdrant_url),
+            redact_url(&self.redis_url),
+        )
+    }
+}
+
+/// Replaces the user-info part of a URL (`user:password@`) with `***@`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return "***".to_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn redacts_credentials_only() {
+        assert_eq!(
+            redact_url("postgres://u:secret@db:5432/braid"),
+            "postgres://***@db:5432/braid"
+        );
+        assert_eq!(
+            redact_url("redis://127.0.0.1:6379"),
+            "redis://127.0.0.1:6379"
+        );
+        assert_eq!(redact_url("not a url"), "***");
+    }
+}

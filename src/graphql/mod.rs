@@ -1,0 +1,116 @@
+//! Schema assembly: the merged root types, the extensions and limits, and the per-request
+//! data (viewer and DataLoaders) every operation runs with.
+
+pub mod extensions;
+pub mod node;
+pub mod pagination;
+pub mod viewer;
+
+use async_graphql::{MergedObject, MergedSubscription, Request, Response, Schema, SchemaBuilder};
+
+use crate::{
+    error::{ErrorCode, request_error},
+    notes,
+    state::AppState,
+    system,
+};
+use viewer::Viewer;
+
+/// The query root.
+#[derive(MergedObject, Default)]
+pub struct Query(node::NodeQuery, system::SystemQuery, notes::NoteQuery);
+
+/// The mutation root.
+#[derive(MergedObject, Default)]
+pub struct Mutation(notes::NoteMutation);
+
+/// The subscription root.
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(notes::NoteSubscription);
+
+/// braid's executable schema.
+pub type BraidSchema = Schema<Query, Mutation, Subscription>;
+
+fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
+    Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .extension(extensions::ErrorCodes)
+}
+
+/// The schema bound to live stores, with the configured limits.
+pub fn build_schema(state: &AppState) -> BraidSchema {
+    builder()
+        .data(state.clone())
+        .limit_depth(state.config.max_depth)
+        .limit_complexity(state.config.max_complexity)
+        .finish()
+}
+
+/// The SDL of the schema (no stores needed), as committed in `schema/schema.graphql`.
+pub fn sdl() -> String {
+    builder().finish().sdl()
+}
+
+/// Attaches the viewer and fresh per-request DataLoaders to a request.
+pub fn prepare(request: Request, state: &AppState, viewer: Viewer) -> Request {
+    notes::attach_loaders(request.data(viewer), state)
+}
+
+/// Runs a query or mutation within the configured execution time limit.
+pub async fn execute(schema: &BraidSchema, state: &AppState, request: Request) -> Response {
+    match tokio::time::timeout(state.config.request_timeout(), schema.execute(request)).await {
+        Ok(response) => response,
+        Err(_) => Response::from_errors(vec![request_error(
+            ErrorCode::Timeout,
+            "the operation ran past its time limit",
+        )]),
+    }
+}
+
+/// Typed access to request or schema data; a missing entry is a wiring bug, reported as
+/// an internal error rather than a panic.
+pub fn data<'a, T: std::any::Any + Send + Sync>(
+    ctx: &async_graphql::Context<'a>,
+) -> Result<&'a T, crate::error::AppError> {
+    ctx.data_opt::<T>().ok_or_else(|| {
+        crate::error::AppError::internal(anyhow::anyhow!(
+            "{} is missing from the GraphQL context",
+            std::any::type_name::<T>()
+        ))
+    })
+}
+
+/// The type of the operation a request selects, parsing the document once (execution
+/// reuses it). `Ok(None)` when the selection is ambiguous or names no operation:
+/// validation then reports it. A syntax error is `GRAPHQL_PARSE_FAILED`.
+pub fn operation_type(
+    request: &mut Request,
+) -> Result<Option<async_graphql::parser::types::OperationType>, async_graphql::ServerError> {
+    use async_graphql::parser::types::DocumentOperations;
+    let name = request.operation_name.clone();
+    match request.parsed_query() {
+        Ok(document) => Ok(match (&document.operations, name) {
+            (DocumentOperations::Single(op), _) => Some(op.node.ty),
+            (DocumentOperations::Multiple(ops), Some(name)) => {
+                ops.get(name.as_str()).map(|op| op.node.ty)
+            }
+            (DocumentOperations::Multiple(_), None) => None,
+        }),
+        Err(error) => {
+            let mut coded = request_error(ErrorCode::GraphqlParseFailed, error.message);
+            coded.locations = error.locations;
+            Err(coded)
+        }
+    }
+}
+
+/// Whether a response reports a request error: it failed before execution, so it has
+/// errors without paths and must carry no `data` entry.
+pub fn is_request_error(response: &Response) -> bool {
+    !response.errors.is_empty()
+        && response.data == async_graphql::Value::Null
+        && response.errors.iter().all(|e| e.path.is_empty())
+}

@@ -1,0 +1,115 @@
+//! Relay global object identification: opaque global IDs and `node(id:)`.
+//!
+//! A global ID is `base64url("<Type>:<uuid>")`. Every store keys its rows and documents
+//! by the bare UUID; only GraphQL sees the typed, opaque form.
+
+use async_graphql::{Context, ID, Interface, Object};
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use uuid::Uuid;
+
+use crate::{error::AppError, notes::Note};
+
+/// An ID newtype that has a GraphQL type name, so it converts to and from global IDs.
+pub trait NodeId: Sized + Copy {
+    /// The GraphQL object type the ID names.
+    const TYPENAME: &'static str;
+    /// Wraps a UUID.
+    fn from_uuid(uuid: Uuid) -> Self;
+    /// The bare UUID stored in the databases.
+    fn uuid(self) -> Uuid;
+
+    /// The opaque global ID clients see.
+    fn to_global(self) -> ID {
+        ID(URL_SAFE_NO_PAD.encode(format!("{}:{}", Self::TYPENAME, self.uuid())))
+    }
+
+    /// Parses a global ID that must name this type.
+    fn from_global(id: &ID) -> Result<Self, AppError> {
+        match decode(id) {
+            Some((typename, uuid)) if typename == Self::TYPENAME => Ok(Self::from_uuid(uuid)),
+            _ => Err(AppError::BadUserInput(format!(
+                "{:?} is not a {} ID",
+                id.as_str(),
+                Self::TYPENAME
+            ))),
+        }
+    }
+}
+
+/// Splits a global ID into its type name and UUID.
+pub fn decode(id: &ID) -> Option<(String, Uuid)> {
+    let bytes = URL_SAFE_NO_PAD.decode(id.as_str()).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let (typename, uuid) = text.split_once(':')?;
+    Some((typename.to_owned(), Uuid::parse_str(uuid).ok()?))
+}
+
+/// Declares a `Uuid` newtype that is a [`NodeId`] of the given GraphQL type.
+#[macro_export]
+macro_rules! node_id {
+    ($(#[$meta:meta])* $name:ident => $typename:literal) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub(crate) uuid::Uuid);
+
+        impl $crate::graphql::node::NodeId for $name {
+            const TYPENAME: &'static str = $typename;
+            fn from_uuid(uuid: uuid::Uuid) -> Self {
+                Self(uuid)
+            }
+            fn uuid(self) -> uuid::Uuid {
+                self.0
+            }
+        }
+    };
+}
+
+/// An object with a global ID.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "The object's global ID."))]
+pub enum Node {
+    /// A note.
+    Note(Note),
+}
+
+/// `node(id:)`.
+#[derive(Default)]
+pub struct NodeQuery;
+
+#[Object]
+impl NodeQuery {
+    /// Fetches any object by its global ID; `null` when it does not exist or is not visible.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>, AppError> {
+        let Some((typename, uuid)) = decode(&id) else {
+            return Err(AppError::BadUserInput(format!(
+                "{:?} is not a global ID",
+                id.as_str()
+            )));
+        };
+        Ok(match typename.as_str() {
+            <crate::notes::NoteId as NodeId>::TYPENAME => {
+                crate::notes::load(ctx, crate::notes::NoteId(uuid))
+                    .await?
+                    .map(Node::Note)
+            }
+            _ => None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notes::NoteId;
+
+    #[test]
+    fn global_ids_round_trip_and_check_the_type() {
+        let id = NoteId(Uuid::new_v4());
+        let global = id.to_global();
+        assert_eq!(NoteId::from_global(&global).ok(), Some(id));
+        assert_eq!(decode(&global), Some(("Note".to_owned(), id.0)));
+        let other_type = ID(URL_SAFE_NO_PAD.encode(format!("User:{}", id.0)));
+        assert!(NoteId::from_global(&other_type).is_err());
+        assert!(NoteId::from_global(&ID("garbage".into())).is_err());
+    }
+}

@@ -1,0 +1,258 @@
+//! GraphQL over HTTP (the GraphQL-over-HTTP spec): `GET` and `POST /graphql`, media-type
+//! negotiation, and status codes that tell request errors (4xx) from GraphQL results.
+//!
+//! async-graphql's own axum integration answers 200 to everything; this layer parses the
+//! request itself, so a malformed request never reaches execution.
+
+use async_graphql::{ServerError, parser::types::OperationType};
+use axum::{
+    body::Body,
+    extract::{Request, State},
+    response::{IntoResponse, Response},
+};
+use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use serde_json::{Map, Value, json};
+
+use super::{
+    HttpState, graphiql,
+    negotiate::{self, MediaType},
+};
+use crate::{
+    error::{ErrorCode, request_error},
+    graphql::{self, viewer},
+};
+
+/// `GET /graphql`: GraphiQL for browsers, otherwise a query from the URL parameters.
+pub(super) async fn get(State(app): State<HttpState>, request: Request) -> Response {
+    let headers = request.headers().clone();
+    let query = request.uri().query().unwrap_or_default();
+    let pairs: Vec<(String, String)> = match serde_urlencoded::from_str(query) {
+        Ok(pairs) => pairs,
+        Err(_) => return bad_request(&headers, "the query string is not valid URL encoding"),
+    };
+    if app.state.config.graphiql
+        && negotiate::wants_html(&headers)
+        && !pairs.iter().any(|(k, _)| k == "query")
+    {
+        return graphiql::page();
+    }
+    let mut params = Map::new();
+    for (key, value) in pairs {
+        let value = match key.as_str() {
+            "variables" | "extensions" if !value.is_empty() => match serde_json::from_str(&value) {
+                Ok(parsed) => parsed,
+                Err(_) => return bad_request(&headers, format!("`{key}` is not valid JSON")),
+            },
+            _ => Value::String(value),
+        };
+        params.insert(key, value);
+    }
+    run(app, Method::GET, &headers, params).await
+}
+
+/// `POST /graphql` with an `application/json` body.
+pub(super) async fn post(State(app): State<HttpState>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let headers = parts.headers;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    if !essence.eq_ignore_ascii_case("application/json") {
+        return error_response(
+            &headers,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            request_error(
+                ErrorCode::BadRequest,
+                "POST bodies must be `application/json`",
+            ),
+        );
+    }
+    let bytes = match axum::body::to_bytes(body, app.state.config.body_limit_bytes).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            return error_response(
+                &headers,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                request_error(
+                    ErrorCode::BadRequest,
+                    format!(
+                        "the body exceeds {} bytes",
+                        app.state.config.body_limit_bytes
+                    ),
+                ),
+            );
+        }
+    };
+    match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(params)) => run(app, Method::POST, &headers, params).await,
+        Ok(_) => bad_request(&headers, "the body must be a JSON object"),
+        Err(_) => bad_request(&headers, "the body is not valid JSON"),
+    }
+}
+
+/// Checks the parameters, resolves the viewer, and executes.
+async fn run(
+    app: HttpState,
+    method: Method,
+    headers: &HeaderMap,
+    params: Map<String, Value>,
+) -> Response {
+    let Some(media) = negotiate::negotiate(headers) else {
+        return not_acceptable();
+    };
+    if let Err(message) = check_params(&params) {
+        return bad_request(headers, message);
+    }
+    let mut request: async_graphql::Request = match serde_json::from_value(Value::Object(params)) {
+        Ok(request) => request,
+        Err(error) => return bad_request(headers, format!("invalid GraphQL parameters: {error}")),
+    };
+
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let viewer = match viewer::authenticate(&app.state, authorization).await {
+        Ok(viewer) => viewer,
+        Err(error) => {
+            let mut response = error_response(
+                headers,
+                StatusCode::UNAUTHORIZED,
+                request_error(error.code(), error.to_string()),
+            );
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            return response;
+        }
+    };
+
+    let operation = match graphql::operation_type(&mut request) {
+        Ok(operation) => operation,
+        Err(error) => return graphql_errors(media, vec![error]),
+    };
+    match operation {
+        Some(OperationType::Mutation) if method == Method::GET => {
+            let mut response = graphql_errors_with_status(
+                media,
+                StatusCode::METHOD_NOT_ALLOWED,
+                vec![request_error(
+                    ErrorCode::BadRequest,
+                    "mutations must be sent with POST",
+                )],
+            );
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("POST"));
+            return response;
+        }
+        Some(OperationType::Subscription) => {
+            return graphql_errors(
+                media,
+                vec![request_error(
+                    ErrorCode::BadRequest,
+                    "subscriptions are served over WebSocket at /graphql/ws",
+                )],
+            );
+        }
+        _ => {}
+    }
+
+    let request = graphql::prepare(request, &app.state, viewer);
+    let response = graphql::execute(&app.schema, &app.state, request).await;
+    if graphql::is_request_error(&response) {
+        return graphql_errors(media, response.errors);
+    }
+    let body = serde_json::to_vec(&response).unwrap_or_else(|_| b"{}".to_vec());
+    with_body(StatusCode::OK, media, body)
+}
+
+fn check_params(params: &Map<String, Value>) -> Result<(), String> {
+    match params.get("query") {
+        Some(Value::String(query)) if !query.trim().is_empty() => {}
+        Some(Value::String(_)) | None | Some(Value::Null) => {
+            return Err("the `query` parameter is required".to_owned());
+        }
+        Some(_) => return Err("`query` must be a string".to_owned()),
+    }
+    for (key, expected) in [
+        ("operationName", "a string"),
+        ("variables", "an object"),
+        ("extensions", "an object"),
+    ] {
+        let ok = match params.get(key) {
+            None | Some(Value::Null) => true,
+            Some(Value::String(_)) => key == "operationName",
+            Some(Value::Object(_)) => key != "operationName",
+            Some(_) => false,
+        };
+        if !ok {
+            return Err(format!("`{key}` must be {expected}"));
+        }
+    }
+    Ok(())
+}
+
+/// A response without `data`: 4xx (or 504 for a timeout) for
+/// `application/graphql-response+json`, 200 for legacy `application/json`.
+fn graphql_errors(media: MediaType, errors: Vec<ServerError>) -> Response {
+    let status = match media {
+        MediaType::Json => StatusCode::OK,
+        MediaType::GraphqlResponseJson => {
+            if errors
+                .iter()
+                .any(|e| ErrorCode::of(e) == Some(ErrorCode::Timeout))
+            {
+                StatusCode::GATEWAY_TIMEOUT
+            } else {
+                StatusCode::BAD_REQUEST
+            }
+        }
+    };
+    graphql_errors_with_status(media, status, errors)
+}
+
+fn graphql_errors_with_status(
+    media: MediaType,
+    status: StatusCode,
+    errors: Vec<ServerError>,
+) -> Response {
+    let body = serde_json::to_vec(&json!({ "errors": errors })).unwrap_or_default();
+    with_body(status, media, body)
+}
+
+fn with_body(status: StatusCode, media: MediaType, body: Vec<u8>) -> Response {
+    let mut response = (status, Body::from(body)).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(media.content_type()),
+    );
+    response
+}
+
+/// A malformed request: always 400, in the negotiated type (JSON when none fits).
+fn bad_request(headers: &HeaderMap, message: impl Into<String>) -> Response {
+    error_response(
+        headers,
+        StatusCode::BAD_REQUEST,
+        request_error(ErrorCode::BadRequest, message),
+    )
+}
+
+fn error_response(headers: &HeaderMap, status: StatusCode, error: ServerError) -> Response {
+    let media = negotiate::negotiate(headers).unwrap_or(MediaType::Json);
+    graphql_errors_with_status(media, status, vec![error])
+}
+
+fn not_acceptable() -> Response {
+    let body = json!({ "errors": [request_error(
+        ErrorCode::BadRequest,
+        "accept `application/graphql-response+json` or `application/json`",
+    )] });
+    with_body(
+        StatusCode::NOT_ACCEPTABLE,
+        MediaType::Json,
+        serde_json::to_vec(&body).unwrap_or_default(),
+    )
+}

@@ -1,0 +1,95 @@
+//! The HTTP surface: GraphQL over HTTP and WebSocket, GraphiQL, health and metrics.
+
+mod graphiql;
+mod graphql;
+mod health;
+pub mod metrics;
+mod negotiate;
+mod ws;
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use axum::{Router, routing::get};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tower_http::{catch_panic::CatchPanicLayer, trace::TraceLayer};
+
+use crate::{
+    graphql::{BraidSchema, build_schema},
+    state::AppState,
+};
+
+/// What every handler gets: the stores, the schema, and the shutdown signal.
+#[derive(Clone)]
+pub struct HttpState {
+    /// Store handles and configuration.
+    pub state: AppState,
+    /// The executable schema.
+    pub schema: BraidSchema,
+    /// Cancelled when the server shuts down; long-lived connections close on it.
+    pub shutdown: CancellationToken,
+}
+
+/// The router with every route braid serves.
+pub fn router(state: AppState, shutdown: CancellationToken) -> Router {
+    metrics::install();
+    let schema = build_schema(&state);
+    let app = HttpState {
+        state,
+        schema,
+        shutdown,
+    };
+    Router::new()
+        .route("/graphql", get(graphql::get).post(graphql::post))
+        .route("/graphql/ws", get(ws::upgrade))
+        .route("/", get(graphiql::root))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::render))
+        .layer(axum::middleware::from_fn(metrics::track))
+        .layer(CatchPanicLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(app)
+}
+
+/// A bound server, before it starts accepting.
+pub struct Server {
+    listener: TcpListener,
+    router: Router,
+    shutdown: CancellationToken,
+}
+
+impl Server {
+    /// Binds the configured (or given) address.
+    pub async fn bind(state: AppState, addr: SocketAddr) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("binding {addr}"))?;
+        let shutdown = CancellationToken::new();
+        Ok(Self {
+            router: router(state, shutdown.clone()),
+            listener,
+            shutdown,
+        })
+    }
+
+    /// The address actually bound (useful with port 0).
+    pub fn local_addr(&self) -> anyhow::Result<SocketAddr> {
+        Ok(self.listener.local_addr()?)
+    }
+
+    /// A token that stops the server when cancelled.
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.shutdown.clone()
+    }
+
+    /// Serves until the shutdown token is cancelled, then drains connections.
+    pub async fn run(self) -> anyhow::Result<()> {
+        let shutdown = self.shutdown.clone();
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(async move { shutdown.cancelled().await })
+            .await
+            .context("serving HTTP")
+    }
+}

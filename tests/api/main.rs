@@ -1,0 +1,10 @@
+//! braid's integration tests: one binary, a module per area, every store real.
+
+mod clients;
+mod errors;
+mod harness;
+mod http_spec;
+mod notes;
+mod schema;
+mod stores;
+mod websocket;

@@ -1,0 +1,185 @@
+//! Store outages: a private Mongo-wire server is killed and restarted under a running
+//! braid, which must report it, keep serving what does not need it, and recover alone.
+
+use std::{
+    net::TcpListener,
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::harness::{Served, TestApp, stack_var};
+
+/// A SecantusDB (Mongo-wire) process owned by one test, killed when dropped.
+struct PrivateMongo {
+    port: u16,
+    storage: PathBuf,
+    child: Option<Child>,
+}
+
+impl PrivateMongo {
+    fn start() -> Self {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let storage =
+            std::env::temp_dir().join(format!("braid-test-mongo-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&storage).expect("a storage directory");
+        let mut mongo = Self {
+            port,
+            storage,
+            child: None,
+        };
+        mongo.spawn();
+        mongo
+    }
+
+    fn spawn(&mut self) {
+        let venv =
+            stack_var("BRAID_STACK_VENV").expect("BRAID_STACK_VENV is set by scripts/stack up");
+        let child = Command::new(PathBuf::from(venv).join("bin/secantusd-py"))
+            .args([
+                "--host",
+                "127.0.0.1",
+                "--port",
+                &self.port.to_string(),
+                "--storage-path",
+            ])
+            .arg(&self.storage)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starting secantusd-py");
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "the private Mongo-wire server did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("mongodb://127.0.0.1:{}/?directConnection=true", self.port)
+    }
+}
+
+impl Drop for PrivateMongo {
+    fn drop(&mut self) {
+        self.kill();
+        let _ = std::fs::remove_dir_all(&self.storage);
+    }
+}
+
+async fn readyz(served: &Served) -> (StatusCode, Value) {
+    let response = reqwest::get(served.url("/readyz"))
+        .await
+        .expect("readyz answers");
+    let status = response.status();
+    (status, response.json().await.expect("json"))
+}
+
+async fn graphql(served: &Served, query: &str) -> Value {
+    reqwest::Client::new()
+        .post(served.url("/graphql"))
+        .json(&json!({ "query": query }))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json")
+}
+
+#[tokio::test]
+async fn a_mongo_outage_fails_only_the_fields_that_need_it_and_heals() {
+    let mut mongo = PrivateMongo::start();
+    let url = mongo.url();
+    let app = TestApp::with_config(|config| {
+        config.mongodb_url = url;
+        config.store_timeout_ms = 700;
+    })
+    .await;
+    let served = app.serve().await;
+    let created = graphql(
+        &served,
+        "mutation { createNote(body: \"before the outage\") { id } }",
+    )
+    .await;
+    assert_eq!(created["errors"], Value::Null, "{created}");
+    assert_eq!(readyz(&served).await.0, StatusCode::OK);
+
+    mongo.kill();
+    let (status, body) = readyz(&served).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(body["stores"]["mongodb"]["status"], "down");
+    assert_eq!(body["stores"]["postgres"]["status"], "up");
+
+    // PostgreSQL fields still answer; the MongoDB field fails alone, with its code.
+    let partial = graphql(
+        &served,
+        "{ notes { edges { node { body revisions { version } } } } }",
+    )
+    .await;
+    let node = &partial["data"]["notes"]["edges"][0]["node"];
+    assert_eq!(node["body"], "before the outage", "{partial}");
+    assert_eq!(node["revisions"], Value::Null, "{partial}");
+    assert_eq!(
+        partial["errors"][0]["extensions"]["code"], "STORE_UNAVAILABLE",
+        "{partial}"
+    );
+    assert_eq!(
+        partial["errors"][0]["path"],
+        json!(["notes", "edges", 0, "node", "revisions"])
+    );
+
+    // A write that needs MongoDB fails cleanly and leaves nothing behind in PostgreSQL.
+    let refused = graphql(
+        &served,
+        "mutation { createNote(body: \"during the outage\") { id } }",
+    )
+    .await;
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "STORE_UNAVAILABLE",
+        "{refused}"
+    );
+    let count: i64 = sqlx::query_scalar("select count(*) from notes")
+        .fetch_one(&app.state.pg)
+        .await
+        .expect("count");
+    assert_eq!(count, 1);
+
+    mongo.spawn();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (status, body) = readyz(&served).await;
+        if status == StatusCode::OK {
+            break;
+        }
+        assert!(Instant::now() < deadline, "braid did not recover: {body}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let healed = graphql(
+        &served,
+        "{ notes { edges { node { revisions { body } } } } }",
+    )
+    .await;
+    assert_eq!(healed["errors"], Value::Null, "{healed}");
+    assert_eq!(
+        healed["data"]["notes"]["edges"][0]["node"]["revisions"][0]["body"],
+        "before the outage"
+    );
+}
