@@ -31,7 +31,7 @@ pub(crate) fn repo_root() -> PathBuf {
 }
 
 #[derive(Parser)]
-struct EnvConfig {
+pub(crate) struct EnvConfig {
     #[command(flatten)]
     config: Config,
 }
