@@ -69,6 +69,11 @@ pub struct Config {
     #[arg(long, env = "BRAID_MAX_COMPLEXITY", default_value_t = 5_000)]
     pub max_complexity: usize,
 
+    /// How long a DataLoader waits to gather keys into one batch, in milliseconds. Sibling
+    /// fields that start within this window share one query per store.
+    #[arg(long, env = "BRAID_DATALOADER_DELAY_MS", default_value_t = 1)]
+    pub dataloader_delay_ms: u64,
+
     /// How long a WebSocket client may take to send `connection_init`, in milliseconds.
     #[arg(long, env = "BRAID_WS_INIT_TIMEOUT_MS", default_value_t = 10_000)]
     pub ws_init_timeout_ms: u64,
@@ -81,9 +86,51 @@ pub struct Config {
     #[arg(long, env = "BRAID_GRAPHIQL", default_value_t = true, action = clap::ArgAction::Set)]
     pub graphiql: bool,
 
+    /// Key for data encrypted at rest (OAuth tokens): 32 random bytes, base64. Keep it
+    /// secret and stable; `head -c32 /dev/urandom | base64` makes one.
+    #[arg(long, env = "BRAID_ENCRYPTION_KEY", value_parser = parse_encryption_key, hide_env_values = true)]
+    pub encryption_key: EncryptionKey,
+
+    /// How long a session token stays valid, in hours.
+    #[arg(long, env = "BRAID_SESSION_TTL_HOURS", default_value_t = 720)]
+    pub session_ttl_hours: u32,
+
+    /// How long a session lookup is cached in Redis, in seconds (logout clears it at once).
+    #[arg(long, env = "BRAID_SESSION_CACHE_SECS", default_value_t = 60)]
+    pub session_cache_secs: u64,
+
+    /// Failed sign-ins allowed per account in a 15-minute window.
+    #[arg(long, env = "BRAID_LOGIN_ATTEMPTS_PER_ACCOUNT", default_value_t = 10)]
+    pub login_attempts_per_account: u32,
+
+    /// Sign-in attempts allowed per client IP in a 15-minute window.
+    #[arg(long, env = "BRAID_LOGIN_ATTEMPTS_PER_IP", default_value_t = 50)]
+    pub login_attempts_per_ip: u32,
+
     /// Log format: `text` for people, `json` for log pipelines.
     #[arg(long, env = "BRAID_LOG_FORMAT", default_value = "text")]
     pub log_format: LogFormat,
+}
+
+/// A 256-bit key; its bytes never appear in logs or `Debug` output.
+#[derive(Clone)]
+pub struct EncryptionKey(pub [u8; 32]);
+
+impl std::fmt::Debug for EncryptionKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EncryptionKey(***)")
+    }
+}
+
+fn parse_encryption_key(value: &str) -> Result<EncryptionKey, String> {
+    use base64::{Engine, engine::general_purpose::STANDARD};
+    let bytes = STANDARD
+        .decode(value.trim())
+        .map_err(|_| "BRAID_ENCRYPTION_KEY must be base64".to_owned())?;
+    let key: [u8; 32] = bytes
+        .try_into()
+        .map_err(|_| "BRAID_ENCRYPTION_KEY must decode to exactly 32 bytes".to_owned())?;
+    Ok(EncryptionKey(key))
 }
 
 /// How log lines are written.
@@ -99,6 +146,11 @@ impl Config {
     /// Store connect and health-check timeout.
     pub fn store_timeout(&self) -> Duration {
         Duration::from_millis(self.store_timeout_ms)
+    }
+
+    /// Lifetime of a new session.
+    pub fn session_ttl(&self) -> chrono::Duration {
+        chrono::Duration::hours(i64::from(self.session_ttl_hours))
     }
 
     /// GraphQL execution timeout.

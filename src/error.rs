@@ -265,3 +265,9 @@ pub fn request_error(code: ErrorCode, message: impl Into<String>) -> ServerError
     extensions(&mut error).set("code", code.as_str());
     error
 }
+
+/// The name of the constraint a PostgreSQL error violated, if it is a constraint
+/// violation: call sites turn known names into `CONFLICT` or `BAD_USER_INPUT`.
+pub fn violated_constraint(error: &sqlx::Error) -> Option<&str> {
+    error.as_database_error().and_then(|e| e.constraint())
+}

@@ -7,6 +7,7 @@ use sqlx::PgPool;
 
 use crate::{
     config::Config,
+    ratelimit::RateLimiter,
     stores::{mongo, postgres, qdrant, redis::Redis},
 };
 
@@ -23,16 +24,20 @@ pub struct AppState {
     pub qdrant: Arc<Qdrant>,
     /// Redis handle.
     pub redis: Redis,
+    /// Rate limits shared through Redis.
+    pub limiter: RateLimiter,
 }
 
 impl AppState {
     /// Creates every store handle; none of them needs its store to be up yet.
     pub async fn connect(config: Config) -> anyhow::Result<Self> {
+        let redis = Redis::connect(&config)?;
         Ok(Self {
             pg: postgres::connect(&config)?,
             mongo: mongo::connect(&config).await?,
             qdrant: Arc::new(qdrant::connect(&config)?),
-            redis: Redis::connect(&config)?,
+            limiter: RateLimiter::new(redis.clone()),
+            redis,
             config: Arc::new(config),
         })
     }

@@ -2,7 +2,7 @@
 //! `reconcile`.
 
 pub mod migrate;
-mod seed;
+pub mod seed;
 mod serve;
 
 use std::{path::PathBuf, process::ExitCode};

@@ -1,6 +1,29 @@
-//! `braid seed`: a small demo data set, loaded only into an empty database.
+//! `braid seed`: the demo data set, loaded only into an empty database.
+//!
+//! People come from `seed/people.json` (made by `seed/generate_people.py`): 240 users
+//! across the three roles with profiles, skills, experiences, portfolio projects and
+//! educations. Every demo account signs in with [`DEMO_PASSWORD`]. Everything goes
+//! through the same checked domain functions the API uses.
 
-use crate::{config::Config, notes, state::AppState};
+use anyhow::Context;
+use async_graphql::MaybeUndefined;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::{
+    auth,
+    config::Config,
+    notes,
+    profiles::{self, EducationInput, ExperienceInput, PortfolioProjectInput, ProfileInput},
+    skills::{self, SetSkillInput, SkillCategory},
+    state::AppState,
+    users::{self, NewAccount, PrivacySettings, Role},
+};
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "braid-demo-password";
+
+const PEOPLE: &str = include_str!("../../seed/people.json");
 
 const DEMO_NOTES: &[&str] = &[
     "Welcome to braid: this note lives in PostgreSQL, its history in MongoDB.",
@@ -8,19 +31,230 @@ const DEMO_NOTES: &[&str] = &[
     "Every list is a Relay connection: ask for `pageInfo { endCursor hasNextPage }`.",
 ];
 
-pub(super) async fn run(config: Config, force: bool) -> anyhow::Result<()> {
+#[derive(Deserialize)]
+struct People {
+    skills: Vec<SeedSkill>,
+    users: Vec<SeedUser>,
+}
+
+#[derive(Deserialize)]
+struct SeedSkill {
+    name: String,
+    category: String,
+}
+
+#[derive(Deserialize)]
+struct SeedUser {
+    username: String,
+    email: String,
+    phone_number: Option<String>,
+    role: String,
+    is_admin: bool,
+    profile: SeedProfile,
+    privacy: SeedPrivacy,
+    skills: Vec<SeedUserSkill>,
+    experiences: Vec<SeedExperience>,
+    portfolio_projects: Vec<SeedProject>,
+    educations: Vec<SeedEducation>,
+}
+
+#[derive(Deserialize)]
+struct SeedProfile {
+    first_name: String,
+    last_name: String,
+    headline: String,
+    summary: String,
+    location: String,
+    birth_date: Option<NaiveDate>,
+    education_level: String,
+    years_experience: i32,
+    current_position: Option<String>,
+    current_company: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct SeedPrivacy {
+    show_location: bool,
+    show_birth_date: bool,
+}
+
+#[derive(Deserialize)]
+struct SeedUserSkill {
+    name: String,
+    proficiency: i32,
+    years: f64,
+}
+
+#[derive(Deserialize)]
+struct SeedExperience {
+    title: String,
+    company: String,
+    location: Option<String>,
+    start_date: NaiveDate,
+    end_date: Option<NaiveDate>,
+    is_current: bool,
+    description: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct SeedProject {
+    name: String,
+    description: Option<String>,
+    url: Option<String>,
+    start_date: Option<NaiveDate>,
+    end_date: Option<NaiveDate>,
+    is_current: bool,
+    technologies: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct SeedEducation {
+    institution: String,
+    degree: Option<String>,
+    field_of_study: Option<String>,
+    start_date: Option<NaiveDate>,
+    end_date: Option<NaiveDate>,
+    is_current: bool,
+    description: Option<String>,
+}
+
+fn value<T>(v: Option<T>) -> MaybeUndefined<T> {
+    v.map_or(MaybeUndefined::Null, MaybeUndefined::Value)
+}
+
+pub async fn run(config: Config, force: bool) -> anyhow::Result<()> {
     let state = AppState::connect(config).await?;
-    let existing = notes::count(&state.pg).await?;
+    let existing = users::count_users(&state.pg).await?;
     if existing > 0 && !force {
         tracing::info!(
             existing,
-            "database already has data; not seeding (use --force)"
+            "database already has users; not seeding (use --force)"
         );
         return Ok(());
+    }
+    let people: People = serde_json::from_str(PEOPLE).context("seed/people.json is malformed")?;
+    let categories: std::collections::HashMap<&str, Option<SkillCategory>> = people
+        .skills
+        .iter()
+        .map(|s| (s.name.as_str(), SkillCategory::parse(&s.category)))
+        .collect();
+    // One hash for every demo account: they share the documented demo password.
+    let password_hash = auth::hash_new_password(DEMO_PASSWORD).await?;
+    for person in &people.users {
+        seed_person(&state, person, &password_hash, &categories)
+            .await
+            .with_context(|| format!("seeding {}", person.username))?;
     }
     for body in DEMO_NOTES {
         notes::create_note(&state, body).await?;
     }
-    tracing::info!(notes = DEMO_NOTES.len(), "demo data loaded");
+    tracing::info!(
+        users = people.users.len(),
+        skills = people.skills.len(),
+        notes = DEMO_NOTES.len(),
+        password = DEMO_PASSWORD,
+        "demo data loaded"
+    );
+    Ok(())
+}
+
+async fn seed_person(
+    state: &AppState,
+    person: &SeedUser,
+    password_hash: &str,
+    categories: &std::collections::HashMap<&str, Option<SkillCategory>>,
+) -> anyhow::Result<()> {
+    let role =
+        Role::parse(&person.role).with_context(|| format!("unknown role {}", person.role))?;
+    let p = &person.profile;
+    let mut tx = state.pg.begin().await?;
+    let user = users::create_account(
+        &mut tx,
+        NewAccount {
+            username: &person.username,
+            email: &person.email,
+            phone_number: person.phone_number.as_deref(),
+            password_hash: Some(password_hash),
+            role,
+            is_admin: person.is_admin,
+            registration_source: "seed",
+            first_name: Some(&p.first_name),
+            last_name: Some(&p.last_name),
+        },
+    )
+    .await?;
+    users::set_privacy(
+        &mut *tx,
+        user,
+        &PrivacySettings {
+            show_location: person.privacy.show_location,
+            show_birth_date: person.privacy.show_birth_date,
+        },
+    )
+    .await?;
+    profiles::update_profile(
+        &mut tx,
+        user,
+        ProfileInput {
+            headline: MaybeUndefined::Value(p.headline.clone()),
+            summary: MaybeUndefined::Value(p.summary.clone()),
+            location: MaybeUndefined::Value(p.location.clone()),
+            birth_date: value(p.birth_date),
+            education_level: value(profiles::EducationLevel::parse(&p.education_level)),
+            years_experience: MaybeUndefined::Value(p.years_experience),
+            current_position: value(p.current_position.clone()),
+            current_company: value(p.current_company.clone()),
+            ..ProfileInput::default()
+        },
+    )
+    .await?;
+    for skill in &person.skills {
+        let input = SetSkillInput {
+            name: skill.name.clone(),
+            proficiency: skill.proficiency,
+            years_experience: Some(skill.years),
+            is_highlighted: skill.proficiency >= 5,
+            category: categories.get(skill.name.as_str()).copied().flatten(),
+        };
+        skills::list_skill(&mut tx, user, input).await?;
+    }
+    for e in &person.experiences {
+        let input = ExperienceInput {
+            title: e.title.clone(),
+            company: e.company.clone(),
+            location: e.location.clone(),
+            description: e.description.clone(),
+            start_date: e.start_date,
+            end_date: e.end_date,
+            is_current: e.is_current,
+        };
+        profiles::add_experience(&mut *tx, user, input).await?;
+    }
+    for project in &person.portfolio_projects {
+        let input = PortfolioProjectInput {
+            title: project.name.clone(),
+            description: project.description.clone(),
+            url: project.url.clone(),
+            technologies: project.technologies.clone(),
+            start_date: project.start_date,
+            end_date: project.end_date,
+            is_current: project.is_current,
+        };
+        profiles::add_portfolio_project(&mut *tx, user, input).await?;
+    }
+    for education in &person.educations {
+        let input = EducationInput {
+            institution: education.institution.clone(),
+            degree: education.degree.clone(),
+            field_of_study: education.field_of_study.clone(),
+            grade: None,
+            description: education.description.clone(),
+            start_date: education.start_date,
+            end_date: education.end_date,
+            is_current: education.is_current,
+        };
+        profiles::add_education(&mut *tx, user, input).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }

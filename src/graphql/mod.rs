@@ -9,20 +9,34 @@ pub mod viewer;
 use async_graphql::{MergedObject, MergedSubscription, Request, Response, Schema, SchemaBuilder};
 
 use crate::{
+    auth,
     error::{ErrorCode, request_error},
-    notes,
+    notes, profiles, skills,
     state::AppState,
-    system,
+    system, users,
 };
 use viewer::Viewer;
 
 /// The query root.
 #[derive(MergedObject, Default)]
-pub struct Query(node::NodeQuery, system::SystemQuery, notes::NoteQuery);
+pub struct Query(
+    node::NodeQuery,
+    system::SystemQuery,
+    users::UserQuery,
+    skills::SkillQuery,
+    notes::NoteQuery,
+);
 
 /// The mutation root.
 #[derive(MergedObject, Default)]
-pub struct Mutation(notes::NoteMutation);
+pub struct Mutation(
+    auth::AuthMutation,
+    auth::OAuthMutation,
+    users::UserMutation,
+    profiles::ProfileMutation,
+    skills::SkillMutation,
+    notes::NoteMutation,
+);
 
 /// The subscription root.
 #[derive(MergedSubscription, Default)]
@@ -54,9 +68,23 @@ pub fn sdl() -> String {
     builder().finish().sdl()
 }
 
-/// Attaches the viewer and fresh per-request DataLoaders to a request.
-pub fn prepare(request: Request, state: &AppState, viewer: Viewer) -> Request {
-    notes::attach_loaders(request.data(viewer), state)
+/// Where a request comes from, as far as braid can tell.
+#[derive(Clone, Debug, Default)]
+pub struct ClientInfo {
+    /// The peer address of the connection.
+    pub ip: Option<std::net::IpAddr>,
+    /// The `User-Agent` header.
+    pub user_agent: Option<String>,
+}
+
+/// Attaches the viewer, the client and fresh per-request DataLoaders to a request.
+pub fn prepare(request: Request, state: &AppState, viewer: Viewer, client: ClientInfo) -> Request {
+    let request = request.data(viewer).data(client);
+    let request = users::attach_loaders(request, state);
+    let request = auth::attach_loaders(request, state);
+    let request = profiles::attach_loaders(request, state);
+    let request = skills::attach_loaders(request, state);
+    notes::attach_loaders(request, state)
 }
 
 /// Runs a query or mutation within the configured execution time limit.
@@ -113,4 +141,24 @@ pub fn is_request_error(response: &Response) -> bool {
     !response.errors.is_empty()
         && response.data == async_graphql::Value::Null
         && response.errors.iter().all(|e| e.path.is_empty())
+}
+
+/// Groups rows by a key, keeping their order: how one-query-per-batch loaders hand each
+/// parent its children.
+pub fn group_by<K: std::hash::Hash + Eq, T>(
+    rows: impl IntoIterator<Item = T>,
+    key: impl Fn(&T) -> K,
+) -> std::collections::HashMap<K, Vec<T>> {
+    let mut groups: std::collections::HashMap<K, Vec<T>> = std::collections::HashMap::new();
+    for row in rows {
+        groups.entry(key(&row)).or_default().push(row);
+    }
+    groups
+}
+
+/// A per-request DataLoader over `loader`, batching with the configured window.
+pub fn loader<T>(state: &AppState, loader: T) -> async_graphql::dataloader::DataLoader<T> {
+    async_graphql::dataloader::DataLoader::new(loader, tokio::spawn).delay(
+        std::time::Duration::from_millis(state.config.dataloader_delay_ms),
+    )
 }

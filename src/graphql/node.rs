@@ -7,7 +7,15 @@ use async_graphql::{Context, ID, Interface, Object};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use uuid::Uuid;
 
-use crate::{error::AppError, notes::Note};
+use crate::{
+    error::AppError,
+    graphql,
+    notes::{self, Note, NoteId},
+    profiles::{self, Education, Experience, PortfolioProject},
+    skills::{self, Skill, SkillId},
+    state::AppState,
+    users::{self, User, UserId},
+};
 
 /// An ID newtype that has a GraphQL type name, so it converts to and from global IDs.
 pub trait NodeId: Sized + Copy {
@@ -68,6 +76,16 @@ macro_rules! node_id {
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "ID", desc = "The object's global ID."))]
 pub enum Node {
+    /// A person.
+    User(User),
+    /// A skill in the catalogue.
+    Skill(Skill),
+    /// A work experience.
+    Experience(Experience),
+    /// A portfolio project.
+    PortfolioProject(PortfolioProject),
+    /// An education.
+    Education(Education),
     /// A note.
     Note(Note),
 }
@@ -87,12 +105,15 @@ impl NodeQuery {
             )));
         };
         Ok(match typename.as_str() {
-            <crate::notes::NoteId as NodeId>::TYPENAME => {
-                crate::notes::load(ctx, crate::notes::NoteId(uuid))
+            UserId::TYPENAME => users::load_user(ctx, UserId(uuid)).await?.map(Node::User),
+            SkillId::TYPENAME => {
+                let state = graphql::data::<AppState>(ctx)?;
+                skills::load_skill(state, SkillId(uuid))
                     .await?
-                    .map(Node::Note)
+                    .map(Node::Skill)
             }
-            _ => None,
+            NoteId::TYPENAME => notes::load(ctx, NoteId(uuid)).await?.map(Node::Note),
+            other => profiles::load_node(ctx, other, uuid).await?,
         })
     }
 }
@@ -100,7 +121,6 @@ impl NodeQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::notes::NoteId;
 
     #[test]
     fn global_ids_round_trip_and_check_the_type() {

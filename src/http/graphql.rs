@@ -19,11 +19,14 @@ use super::{
 };
 use crate::{
     error::{ErrorCode, request_error},
-    graphql::{self, viewer},
+    graphql::{self, ClientInfo, viewer},
 };
+use axum::extract::ConnectInfo;
+use std::net::SocketAddr;
 
 /// `GET /graphql`: GraphiQL for browsers, otherwise a query from the URL parameters.
 pub(super) async fn get(State(app): State<HttpState>, request: Request) -> Response {
+    let client = client_info(&request);
     let headers = request.headers().clone();
     let query = request.uri().query().unwrap_or_default();
     let pairs: Vec<(String, String)> = match serde_urlencoded::from_str(query) {
@@ -47,11 +50,12 @@ pub(super) async fn get(State(app): State<HttpState>, request: Request) -> Respo
         };
         params.insert(key, value);
     }
-    run(app, Method::GET, &headers, params).await
+    run(app, Method::GET, &headers, params, client).await
 }
 
 /// `POST /graphql` with an `application/json` body.
 pub(super) async fn post(State(app): State<HttpState>, request: Request) -> Response {
+    let client = client_info(&request);
     let (parts, body) = request.into_parts();
     let headers = parts.headers;
     let content_type = headers
@@ -86,18 +90,34 @@ pub(super) async fn post(State(app): State<HttpState>, request: Request) -> Resp
         }
     };
     match serde_json::from_slice::<Value>(&bytes) {
-        Ok(Value::Object(params)) => run(app, Method::POST, &headers, params).await,
+        Ok(Value::Object(params)) => run(app, Method::POST, &headers, params, client).await,
         Ok(_) => bad_request(&headers, "the body must be a JSON object"),
         Err(_) => bad_request(&headers, "the body is not valid JSON"),
     }
 }
 
 /// Checks the parameters, resolves the viewer, and executes.
+/// The peer address (from the connection) and user agent of a request.
+pub(super) fn client_info<B>(request: &http::Request<B>) -> ClientInfo {
+    ClientInfo {
+        ip: request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip()),
+        user_agent: request
+            .headers()
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+    }
+}
+
 async fn run(
     app: HttpState,
     method: Method,
     headers: &HeaderMap,
     params: Map<String, Value>,
+    client: ClientInfo,
 ) -> Response {
     let Some(media) = negotiate::negotiate(headers) else {
         return not_acceptable();
@@ -159,7 +179,7 @@ async fn run(
         _ => {}
     }
 
-    let request = graphql::prepare(request, &app.state, viewer);
+    let request = graphql::prepare(request, &app.state, viewer, client);
     let response = graphql::execute(&app.schema, &app.state, request).await;
     if graphql::is_request_error(&response) {
         return graphql_errors(media, response.errors);

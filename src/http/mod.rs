@@ -87,7 +87,10 @@ impl Server {
     /// Serves until the shutdown token is cancelled, then drains connections.
     pub async fn run(self) -> anyhow::Result<()> {
         let shutdown = self.shutdown.clone();
-        axum::serve(self.listener, self.router)
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(async move { shutdown.cancelled().await })
             .await
             .context("serving HTTP")

@@ -12,9 +12,11 @@
 use std::collections::HashMap;
 
 use async_graphql::{Response, ServerError, parser::types::OperationType};
+use std::net::SocketAddr;
+
 use axum::{
     extract::{
-        State, WebSocketUpgrade,
+        ConnectInfo, State, WebSocketUpgrade,
         ws::{CloseFrame, Message, WebSocket},
     },
     response::Response as HttpResponse,
@@ -27,7 +29,7 @@ use super::HttpState;
 use crate::{
     error::{ErrorCode, request_error},
     graphql::{
-        self,
+        self, ClientInfo,
         viewer::{self, Viewer},
     },
 };
@@ -36,7 +38,19 @@ use crate::{
 const SUBPROTOCOLS: [&str; 2] = ["graphql-transport-ws", "graphql-ws"];
 
 /// `GET /graphql/ws`: upgrades and runs the negotiated protocol.
-pub(super) async fn upgrade(State(app): State<HttpState>, ws: WebSocketUpgrade) -> HttpResponse {
+pub(super) async fn upgrade(
+    State(app): State<HttpState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: http::HeaderMap,
+    ws: WebSocketUpgrade,
+) -> HttpResponse {
+    let client = ClientInfo {
+        ip: Some(peer.ip()),
+        user_agent: headers
+            .get(http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+    };
     ws.protocols(SUBPROTOCOLS)
         .on_upgrade(move |socket| async move {
             let protocol = match socket.protocol().and_then(|p| p.to_str().ok()) {
@@ -48,7 +62,7 @@ pub(super) async fn upgrade(State(app): State<HttpState>, ws: WebSocketUpgrade) 
                     return;
                 }
             };
-            Connection::new(app, protocol).run(socket).await;
+            Connection::new(app, protocol, client).run(socket).await;
         })
 }
 
@@ -112,12 +126,13 @@ struct Connection {
     viewer: Option<Viewer>,
     operations: HashMap<String, (u64, AbortHandle)>,
     runs: u64,
+    client: ClientInfo,
     outbound: mpsc::Sender<Outbound>,
     inbound: Option<mpsc::Receiver<Outbound>>,
 }
 
 impl Connection {
-    fn new(app: HttpState, protocol: Protocol) -> Self {
+    fn new(app: HttpState, protocol: Protocol, client: ClientInfo) -> Self {
         let (outbound, inbound) = mpsc::channel(256);
         Self {
             app,
@@ -126,6 +141,7 @@ impl Connection {
             viewer: None,
             operations: HashMap::new(),
             runs: 0,
+            client,
             outbound,
             inbound: Some(inbound),
         }
@@ -342,6 +358,7 @@ impl Connection {
         let schema = self.app.schema.clone();
         let outbound = self.outbound.clone();
         let protocol = self.protocol;
+        let client = self.client.clone();
         let task_id = id.clone();
         let task = tokio::spawn(async move {
             let id = task_id;
@@ -356,7 +373,7 @@ impl Connection {
             let last = match operation {
                 Err(error) => protocol.error(&id, &[error]),
                 Ok(kind) => {
-                    let request = graphql::prepare(request, &state, viewer);
+                    let request = graphql::prepare(request, &state, viewer, client);
                     if kind == Some(OperationType::Subscription) {
                         let mut stream = schema.execute_stream(request);
                         let mut first = true;

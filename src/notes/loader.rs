@@ -43,11 +43,8 @@ impl Loader<NoteId> for RevisionLoader {
 /// Adds this domain's loaders to a request.
 pub fn attach_loaders(request: Request, state: &AppState) -> Request {
     request
-        .data(DataLoader::new(NoteLoader(state.pg.clone()), tokio::spawn))
-        .data(DataLoader::new(
-            RevisionLoader(state.mongo.clone()),
-            tokio::spawn,
-        ))
+        .data(graphql::loader(state, NoteLoader(state.pg.clone())))
+        .data(graphql::loader(state, RevisionLoader(state.mongo.clone())))
 }
 
 /// A note by id through the request's loader; `None` when absent.

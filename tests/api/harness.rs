@@ -74,11 +74,19 @@ pub(crate) fn base_config() -> Config {
         });
         args.extend([flag.to_owned(), value]);
     }
+    // A fixed key: tests encrypt and decrypt within one run.
+    args.extend([
+        "--encryption-key".to_owned(),
+        "dGVzdC1lbmNyeXB0aW9uLWtleS0zMi1ieXRlcy1sb24=".to_owned(),
+    ]);
     match EnvConfig::try_parse_from(args) {
         Ok(env) => env.config,
         Err(error) => panic!("invalid store configuration: {error}"),
     }
 }
+
+/// The password `TestApp::register` gives every user.
+pub(crate) const TEST_PASSWORD: &str = "correct horse battery staple";
 
 static NEXT_APP: AtomicU32 = AtomicU32::new(0);
 static TEMPLATE: OnceCell<String> = OnceCell::const_new();
@@ -138,14 +146,71 @@ impl TestApp {
         TestApp { state, schema }
     }
 
+    /// Another instance over the same stores with a configuration change (no migration).
+    pub(crate) async fn reconfigured(&self, configure: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = (*self.state.config).clone();
+        configure(&mut config);
+        let state = AppState::connect(config)
+            .await
+            .expect("creating store handles");
+        let schema = graphql::build_schema(&state);
+        TestApp { state, schema }
+    }
+
     /// Runs a GraphQL operation in-process as an anonymous viewer and returns the
     /// response as JSON.
     pub(crate) async fn graphql(&self, query: &str, variables: Value) -> Value {
         let request = async_graphql::Request::new(query)
             .variables(async_graphql::Variables::from_json(variables));
-        let request = graphql::prepare(request, &self.state, Viewer::Anonymous);
+        let request = graphql::prepare(request, &self.state, Viewer::Anonymous, Default::default());
         let response = graphql::execute(&self.schema, &self.state, request).await;
         serde_json::to_value(&response).expect("a response serialises")
+    }
+
+    /// Runs a GraphQL operation in-process with `Authorization: Bearer <token>`.
+    pub(crate) async fn graphql_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        let viewer = graphql::viewer::authenticate(&self.state, Some(&format!("Bearer {token}")))
+            .await
+            .expect("a valid session token");
+        let request = async_graphql::Request::new(query)
+            .variables(async_graphql::Variables::from_json(variables));
+        let request = graphql::prepare(request, &self.state, viewer, Default::default());
+        let response = graphql::execute(&self.schema, &self.state, request).await;
+        serde_json::to_value(&response).expect("a response serialises")
+    }
+
+    /// Registers a user and returns their session token and global ID.
+    pub(crate) async fn register(&self, username: &str, role: &str) -> (String, String) {
+        let response = self
+            .graphql(
+                "mutation($input: RegisterInput!) { register(input: $input) { token user { id } } }",
+                serde_json::json!({ "input": {
+                    "email": format!("{username}@example.com"),
+                    "username": username,
+                    "password": TEST_PASSWORD,
+                    "role": role,
+                } }),
+            )
+            .await;
+        let payload = &response["data"]["register"];
+        assert!(payload.is_object(), "registration failed: {response}");
+        (
+            payload["token"].as_str().expect("a token").to_owned(),
+            payload["user"]["id"].as_str().expect("an id").to_owned(),
+        )
+    }
+
+    /// Registers a user with the admin capability (granted directly in the database, as
+    /// an operator would).
+    pub(crate) async fn register_admin(&self, username: &str) -> (String, String) {
+        let (token, id) = self.register(username, "INDIVIDUAL").await;
+        sqlx::query("update users set is_admin = true where username = $1")
+            .bind(username)
+            .execute(&self.state.pg)
+            .await
+            .expect("granting admin");
+        // The token has not been used yet, so no cached session predates the grant.
+        (token, id)
     }
 
     /// Serves this instance on a free loopback port until the returned handle drops.
@@ -320,4 +385,47 @@ async fn drop_stale_documents_and_vectors(state: &AppState) {
             let _ = state.qdrant.delete_collection(&collection.name).await;
         }
     }
+}
+
+thread_local! {
+    /// Statements counted on this thread while a `count_statements` call is active.
+    static STATEMENTS: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+}
+
+/// Counts the SQL statements sqlx runs on this thread while `body` runs. Tests using it
+/// run on a current-thread runtime, so every task (DataLoaders included) runs here.
+///
+/// One process-wide subscriber sees sqlx's per-statement events; a thread-local switch
+/// decides which thread is counting, so concurrent tests do not disturb each other.
+pub(crate) async fn count_statements<F: std::future::Future>(body: F) -> (F::Output, usize) {
+    use tracing_subscriber::{Layer, layer::SubscriberExt};
+
+    struct Counter;
+    impl<S: tracing::Subscriber> Layer<S> for Counter {
+        fn on_event(
+            &self,
+            event: &tracing::Event<'_>,
+            _: tracing_subscriber::layer::Context<'_, S>,
+        ) {
+            if event.metadata().target() == "sqlx::query" {
+                STATEMENTS.with(|count| count.set(count.get().map(|n| n + 1)));
+            }
+        }
+    }
+
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let subscriber = tracing_subscriber::registry().with(
+            Counter.with_filter(
+                tracing_subscriber::filter::Targets::new()
+                    .with_target("sqlx::query", tracing::Level::TRACE),
+            ),
+        );
+        tracing::subscriber::set_global_default(subscriber)
+            .expect("no other global subscriber in the tests");
+    });
+    STATEMENTS.with(|count| count.set(Some(0)));
+    let output = body.await;
+    let counted = STATEMENTS.with(|count| count.take()).unwrap_or_default();
+    (output, counted)
 }

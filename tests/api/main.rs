@@ -1,12 +1,16 @@
 //! braid's integration tests: one binary, a module per area, every store real.
 
+mod authorization;
 mod clients;
 mod config;
 mod errors;
 mod harness;
 mod http_spec;
+mod identity;
 mod migrations;
 mod notes;
+mod people;
 mod schema;
+mod seed;
 mod stores;
 mod websocket;

@@ -1,0 +1,10 @@
+drop table if exists educations;
+drop table if exists projects;
+drop table if exists experiences;
+drop table if exists user_skills;
+drop table if exists skills;
+drop table if exists individual_profiles;
+drop table if exists sessions;
+drop table if exists user_settings;
+drop table if exists oauth_accounts;
+drop table if exists users;

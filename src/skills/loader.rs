@@ -1,0 +1,49 @@
+//! The per-request loader of users' skills.
+
+use std::collections::HashMap;
+
+use async_graphql::{
+    Context, Request,
+    dataloader::{DataLoader, Loader},
+};
+use sqlx::PgPool;
+
+use super::{
+    db,
+    model::{Skill, SkillId, UserSkill},
+};
+use crate::{error::AppError, graphql, state::AppState, users::UserId};
+
+/// Skills by user: one statement per batch.
+pub(super) struct UserSkillsLoader(PgPool);
+
+impl Loader<UserId> for UserSkillsLoader {
+    type Value = Vec<UserSkill>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[UserId]) -> Result<HashMap<UserId, Vec<UserSkill>>, AppError> {
+        let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
+        Ok(graphql::group_by(
+            db::user_skills_of(&self.0, &ids).await?,
+            |s| s.user_id,
+        ))
+    }
+}
+
+/// Adds this domain's loader to a request.
+pub fn attach_loaders(request: Request, state: &AppState) -> Request {
+    request.data(graphql::loader(state, UserSkillsLoader(state.pg.clone())))
+}
+
+/// A skill by id, for `node(id:)` (the catalogue is public).
+pub async fn load_skill(state: &AppState, id: SkillId) -> Result<Option<Skill>, AppError> {
+    Ok(db::by_id(&state.pg, id).await?)
+}
+
+/// A user's skills, highlighted and strongest first.
+pub async fn load_user_skills(ctx: &Context<'_>, user: UserId) -> Result<Vec<UserSkill>, AppError> {
+    Ok(graphql::data::<DataLoader<UserSkillsLoader>>(ctx)?
+        .load_one(user)
+        .await?
+        .unwrap_or_default())
+}
