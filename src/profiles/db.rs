@@ -167,14 +167,15 @@ impl HistoryTable {
     }
 }
 
-/// Who owns a history item; `None` when it does not exist.
+/// Who owns a history item; `None` when it does not exist. Locks the row until the
+/// transaction ends, so it cannot vanish between the check and the change.
 pub(super) async fn owner_of(
     db: impl PgExecutor<'_>,
     table: HistoryTable,
     id: Uuid,
 ) -> sqlx::Result<Option<UserId>> {
     sqlx::query_scalar::<_, Uuid>(&format!(
-        "select user_id from {} where id = $1",
+        "select user_id from {} where id = $1 for update",
         table.name()
     ))
     .bind(id)

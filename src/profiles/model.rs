@@ -38,32 +38,14 @@ pub enum EducationLevel {
     Other,
 }
 
-impl EducationLevel {
-    const ALL: [(EducationLevel, &'static str); 6] = [
-        (EducationLevel::HighSchool, "high_school"),
-        (EducationLevel::Associate, "associate"),
-        (EducationLevel::Bachelor, "bachelor"),
-        (EducationLevel::Master, "master"),
-        (EducationLevel::Doctorate, "doctorate"),
-        (EducationLevel::Other, "other"),
-    ];
-
-    /// The value stored in `individual_profiles.education_level`.
-    pub fn as_str(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(level, _)| *level == self)
-            .map_or("other", |(_, s)| s)
-    }
-
-    /// Parses a stored value.
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL
-            .iter()
-            .find(|(_, s)| *s == value)
-            .map(|(level, _)| *level)
-    }
-}
+crate::stored_as_text!(EducationLevel {
+    HighSchool => "high_school",
+    Associate => "associate",
+    Bachelor => "bachelor",
+    Master => "master",
+    Doctorate => "doctorate",
+    Other => "other",
+});
 
 /// A person's profile (seed 003 `individual_profiles`).
 #[derive(SimpleObject, Clone, Debug)]

@@ -2,6 +2,7 @@
 //! an admin: others get `FORBIDDEN`, anonymous viewers `UNAUTHENTICATED`.
 
 use async_graphql::{Context, ID, Object};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::{
@@ -19,12 +20,17 @@ use crate::{
     users::UserId,
 };
 
-/// Checks that the item exists and that the viewer may change it; returns its owner.
-async fn authorize(ctx: &Context<'_>, table: HistoryTable, id: Uuid) -> Result<UserId, AppError> {
-    let state = graphql::data::<AppState>(ctx)?;
+/// Checks, in the caller's transaction, that the item exists and that the viewer may
+/// change it; returns its owner. The item stays locked until the transaction ends.
+async fn authorize(
+    ctx: &Context<'_>,
+    tx: &mut PgConnection,
+    table: HistoryTable,
+    id: Uuid,
+) -> Result<UserId, AppError> {
     let viewer = graphql::data::<Viewer>(ctx)?;
     viewer.require_user()?;
-    let owner = db::owner_of(&state.pg, table, id)
+    let owner = db::owner_of(&mut *tx, table, id)
         .await?
         .ok_or_else(|| AppError::NotFound("no such item".to_owned()))?;
     viewer.require_owner_or_admin(owner)?;
@@ -32,8 +38,11 @@ async fn authorize(ctx: &Context<'_>, table: HistoryTable, id: Uuid) -> Result<U
 }
 
 async fn delete(ctx: &Context<'_>, table: HistoryTable, id: Uuid) -> Result<bool, AppError> {
-    authorize(ctx, table, id).await?;
-    Ok(db::delete_item(&graphql::data::<AppState>(ctx)?.pg, table, id).await?)
+    let mut tx = graphql::data::<AppState>(ctx)?.pg.begin().await?;
+    authorize(ctx, &mut tx, table, id).await?;
+    let deleted = db::delete_item(&mut *tx, table, id).await?;
+    tx.commit().await?;
+    Ok(deleted)
 }
 
 /// Applies profile changes for `user` in the caller's transaction.
@@ -121,14 +130,11 @@ impl ProfileMutation {
     ) -> Result<Experience, AppError> {
         let id = ExperienceId::from_global(&id)?;
         let experience = input.parse()?;
-        let owner = authorize(ctx, HistoryTable::Experiences, id.0).await?;
-        Ok(db::insert_experience(
-            &graphql::data::<AppState>(ctx)?.pg,
-            id.0,
-            owner,
-            &experience,
-        )
-        .await?)
+        let mut tx = graphql::data::<AppState>(ctx)?.pg.begin().await?;
+        let owner = authorize(ctx, &mut tx, HistoryTable::Experiences, id.0).await?;
+        let updated = db::insert_experience(&mut *tx, id.0, owner, &experience).await?;
+        tx.commit().await?;
+        Ok(updated)
     }
 
     /// Deletes an experience; `false` when it was already gone.
@@ -160,16 +166,11 @@ impl ProfileMutation {
     ) -> Result<PortfolioProject, AppError> {
         let id = PortfolioProjectId::from_global(&id)?;
         let project = input.parse()?;
-        let owner = authorize(ctx, HistoryTable::Projects, id.0).await?;
-        Ok(
-            db::insert_portfolio_project(
-                &graphql::data::<AppState>(ctx)?.pg,
-                id.0,
-                owner,
-                &project,
-            )
-            .await?,
-        )
+        let mut tx = graphql::data::<AppState>(ctx)?.pg.begin().await?;
+        let owner = authorize(ctx, &mut tx, HistoryTable::Projects, id.0).await?;
+        let updated = db::insert_portfolio_project(&mut *tx, id.0, owner, &project).await?;
+        tx.commit().await?;
+        Ok(updated)
     }
 
     /// Deletes a portfolio project; `false` when it was already gone.
@@ -201,11 +202,11 @@ impl ProfileMutation {
     ) -> Result<Education, AppError> {
         let id = EducationId::from_global(&id)?;
         let education = input.parse()?;
-        let owner = authorize(ctx, HistoryTable::Educations, id.0).await?;
-        Ok(
-            db::insert_education(&graphql::data::<AppState>(ctx)?.pg, id.0, owner, &education)
-                .await?,
-        )
+        let mut tx = graphql::data::<AppState>(ctx)?.pg.begin().await?;
+        let owner = authorize(ctx, &mut tx, HistoryTable::Educations, id.0).await?;
+        let updated = db::insert_education(&mut *tx, id.0, owner, &education).await?;
+        tx.commit().await?;
+        Ok(updated)
     }
 
     /// Deletes an education; `false` when it was already gone.

@@ -32,32 +32,17 @@ pub enum SkillCategory {
     Other,
 }
 
-impl SkillCategory {
-    const ALL: [(SkillCategory, &'static str); 9] = [
-        (SkillCategory::ProgrammingLanguage, "programming_language"),
-        (SkillCategory::Framework, "framework"),
-        (SkillCategory::Database, "database"),
-        (SkillCategory::Cloud, "cloud"),
-        (SkillCategory::DataMl, "data_ml"),
-        (SkillCategory::Design, "design"),
-        (SkillCategory::Practice, "practice"),
-        (SkillCategory::SoftSkill, "soft_skill"),
-        (SkillCategory::Other, "other"),
-    ];
-
-    /// The value stored in `skills.category`.
-    pub fn as_str(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(c, _)| *c == self)
-            .map_or("other", |(_, s)| s)
-    }
-
-    /// Parses a stored value.
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.iter().find(|(_, s)| *s == value).map(|(c, _)| *c)
-    }
-}
+crate::stored_as_text!(SkillCategory {
+    ProgrammingLanguage => "programming_language",
+    Framework => "framework",
+    Database => "database",
+    Cloud => "cloud",
+    DataMl => "data_ml",
+    Design => "design",
+    Practice => "practice",
+    SoftSkill => "soft_skill",
+    Other => "other",
+});
 
 /// A skill in the shared catalogue.
 #[derive(SimpleObject, Clone, Debug)]

@@ -53,3 +53,27 @@ pub async fn migrate_down(pool: &PgPool, steps: usize) -> anyhow::Result<Vec<i64
         .context("reverting PostgreSQL migrations")?;
     Ok(applied[keep..].iter().rev().copied().collect())
 }
+
+/// Gives an enum stored as a text column its `as_str` and `parse`, from one list of
+/// variant and value pairs (the column's check constraint lists the same values).
+#[macro_export]
+macro_rules! stored_as_text {
+    ($name:ident { $($variant:ident => $value:literal),+ $(,)? }) => {
+        impl $name {
+            /// The value stored in the database.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $value,)+
+                }
+            }
+
+            /// Parses a stored value.
+            pub fn parse(value: &str) -> Option<Self> {
+                match value {
+                    $($value => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+}

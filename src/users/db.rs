@@ -45,7 +45,8 @@ impl From<UserRow> for User {
             is_active: row.is_active,
             last_login_at: row.last_login_at,
             created_at: row.created_at,
-            visibility: ProfileVisibility::parse(&row.profile_visibility),
+            visibility: ProfileVisibility::parse(&row.profile_visibility)
+                .unwrap_or(ProfileVisibility::Private),
             privacy: row.privacy_settings.0,
         }
     }
@@ -245,7 +246,8 @@ struct SettingsRow {
 impl From<SettingsRow> for UserSettings {
     fn from(row: SettingsRow) -> Self {
         UserSettings {
-            profile_visibility: ProfileVisibility::parse(&row.profile_visibility),
+            profile_visibility: ProfileVisibility::parse(&row.profile_visibility)
+                .unwrap_or(ProfileVisibility::Private),
             notifications: row.notification_preferences.0,
             privacy: row.privacy_settings.0,
             ui: row.ui_preferences.0,

@@ -29,23 +29,11 @@ pub enum Role {
     Expert,
 }
 
-impl Role {
-    /// The value stored in `users.role`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Individual => "individual",
-            Role::Employer => "employer",
-            Role::Expert => "expert",
-        }
-    }
-
-    /// Parses a stored role.
-    pub fn parse(value: &str) -> Option<Role> {
-        [Role::Individual, Role::Employer, Role::Expert]
-            .into_iter()
-            .find(|role| role.as_str() == value)
-    }
-}
+crate::stored_as_text!(Role {
+    Individual => "individual",
+    Employer => "employer",
+    Expert => "expert",
+});
 
 /// Who may see a user at all.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -59,25 +47,11 @@ pub enum ProfileVisibility {
     Private,
 }
 
-impl ProfileVisibility {
-    /// The value stored in `user_settings.profile_visibility`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProfileVisibility::Public => "public",
-            ProfileVisibility::Members => "members",
-            ProfileVisibility::Private => "private",
-        }
-    }
-
-    /// Parses a stored visibility (unknown values are treated as private).
-    pub fn parse(value: &str) -> ProfileVisibility {
-        match value {
-            "public" => ProfileVisibility::Public,
-            "members" => ProfileVisibility::Members,
-            _ => ProfileVisibility::Private,
-        }
-    }
-}
+crate::stored_as_text!(ProfileVisibility {
+    Public => "public",
+    Members => "members",
+    Private => "private",
+});
 
 /// A person on the platform.
 #[derive(Clone, Debug)]
