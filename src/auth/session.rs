@@ -115,25 +115,20 @@ pub async fn resolve_session(state: &AppState, token: &str) -> Result<Option<Sig
     }
     let hash = token_hash(token);
     let key = cache_key(state, &hash);
-    match state.redis.conn().await {
-        Ok(mut conn) => {
-            let cached: redis::RedisResult<Option<String>> =
-                redis::cmd("GET").arg(&key).query_async(&mut conn).await;
-            match cached {
-                Ok(Some(json)) => {
-                    if let Some(signed_in) = serde_json::from_str::<CachedSession>(&json)
-                        .ok()
-                        .and_then(|c| c.signed_in())
-                    {
-                        return Ok(Some(signed_in));
-                    }
-                }
-                Ok(None) => {}
-                Err(error) => {
-                    tracing::warn!(%error, "session cache unavailable; reading PostgreSQL")
-                }
+    match state
+        .redis
+        .run::<Option<String>>(redis::cmd("GET").arg(&key))
+        .await
+    {
+        Ok(Some(json)) => {
+            if let Some(signed_in) = serde_json::from_str::<CachedSession>(&json)
+                .ok()
+                .and_then(|c| c.signed_in())
+            {
+                return Ok(Some(signed_in));
             }
         }
+        Ok(None) => {}
         Err(error) => tracing::warn!(%error, "session cache unavailable; reading PostgreSQL"),
     }
 
@@ -159,13 +154,10 @@ pub async fn resolve_session(state: &AppState, token: &str) -> Result<Option<Sig
     let ttl = (expires_at - Utc::now())
         .num_seconds()
         .clamp(1, state.config.session_cache_secs as i64);
-    if let (Ok(mut conn), Ok(json)) = (state.redis.conn().await, serde_json::to_string(&cached)) {
-        let stored: redis::RedisResult<()> = redis::cmd("SET")
-            .arg(&key)
-            .arg(json)
-            .arg("EX")
-            .arg(ttl)
-            .query_async(&mut conn)
+    if let Ok(json) = serde_json::to_string(&cached) {
+        let stored = state
+            .redis
+            .run::<()>(redis::cmd("SET").arg(&key).arg(json).arg("EX").arg(ttl))
             .await;
         if let Err(error) = stored {
             tracing::warn!(%error, "could not cache a session");
@@ -176,15 +168,13 @@ pub async fn resolve_session(state: &AppState, token: &str) -> Result<Option<Sig
 
 /// Ends sessions: deletes the rows, then their cache entries. Returns how many ended.
 async fn revoke(state: &AppState, rows: Vec<Vec<u8>>) -> u64 {
-    if let Ok(mut conn) = state.redis.conn().await {
-        for hash in &rows {
-            let removed: redis::RedisResult<()> = redis::cmd("DEL")
-                .arg(cache_key(state, hash))
-                .query_async(&mut conn)
-                .await;
-            if let Err(error) = removed {
-                tracing::warn!(%error, "could not clear a cached session; it expires within the cache TTL");
-            }
+    for hash in &rows {
+        let removed = state
+            .redis
+            .run::<()>(redis::cmd("DEL").arg(cache_key(state, hash)))
+            .await;
+        if let Err(error) = removed {
+            tracing::warn!(%error, "could not clear a cached session; it expires within the cache TTL");
         }
     }
     rows.len() as u64

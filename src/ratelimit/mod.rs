@@ -58,34 +58,32 @@ impl RateLimiter {
 
     /// Forgets the hits of `key` (e.g. after a successful sign-in).
     pub async fn reset(&self, key: &str) {
-        if let Ok(mut conn) = self.redis.conn().await {
-            let _: Result<(), _> = redis::cmd("DEL")
-                .arg(self.redis.key(&format!("ratelimit:{key}")))
-                .query_async(&mut conn)
-                .await;
-        }
+        let key_name = self.redis.key(&format!("ratelimit:{key}"));
+        let _: Result<(), _> = self.redis.run(redis::cmd("DEL").arg(key_name)).await;
         if let Ok(mut local) = self.local.lock() {
             local.remove(key);
         }
     }
 
     async fn redis_hit(&self, key: &str, window: Duration) -> redis::RedisResult<Count> {
-        let mut conn = self.redis.conn().await?;
         let key = self.redis.key(&format!("ratelimit:{key}"));
-        let (hits, ttl_ms): (u32, i64) = redis::pipe()
-            .atomic()
-            .cmd("SET")
-            .arg(&key)
-            .arg(0)
-            .arg("PX")
-            .arg(window.as_millis() as u64)
-            .arg("NX")
-            .ignore()
-            .cmd("INCR")
-            .arg(&key)
-            .cmd("PTTL")
-            .arg(&key)
-            .query_async(&mut conn)
+        let (hits, ttl_ms): (u32, i64) = self
+            .redis
+            .run_pipeline(
+                redis::pipe()
+                    .atomic()
+                    .cmd("SET")
+                    .arg(&key)
+                    .arg(0)
+                    .arg("PX")
+                    .arg(window.as_millis() as u64)
+                    .arg("NX")
+                    .ignore()
+                    .cmd("INCR")
+                    .arg(&key)
+                    .cmd("PTTL")
+                    .arg(&key),
+            )
             .await?;
         Ok(Count::Window(
             hits,
@@ -94,14 +92,10 @@ impl RateLimiter {
     }
 
     async fn redis_peek(&self, key: &str) -> redis::RedisResult<Count> {
-        let mut conn = self.redis.conn().await?;
         let key = self.redis.key(&format!("ratelimit:{key}"));
-        let (hits, ttl_ms): (Option<u32>, i64) = redis::pipe()
-            .cmd("GET")
-            .arg(&key)
-            .cmd("PTTL")
-            .arg(&key)
-            .query_async(&mut conn)
+        let (hits, ttl_ms): (Option<u32>, i64) = self
+            .redis
+            .run_pipeline(redis::pipe().cmd("GET").arg(&key).cmd("PTTL").arg(&key))
             .await?;
         Ok(Count::Window(
             hits.unwrap_or(0),

@@ -1,7 +1,15 @@
 //! Redis: a lazily (re)connecting connection manager, pub/sub connections, and the one
 //! place where keys and channels get their prefix. Redis is never the source of truth.
 
-use redis::{AsyncCommands, Client, aio::ConnectionManager};
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
+
+use redis::{Client, FromRedisValue, RedisError, RedisResult, aio::ConnectionManager};
 use tokio::sync::OnceCell;
 
 use crate::config::Config;
@@ -10,9 +18,21 @@ use crate::config::Config;
 #[derive(Clone)]
 pub struct Redis {
     client: Client,
-    manager: std::sync::Arc<OnceCell<ConnectionManager>>,
+    manager: Arc<OnceCell<ConnectionManager>>,
     prefix: String,
-    timeout: std::time::Duration,
+    timeout: Duration,
+    /// Unix milliseconds until which Redis counts as down after a connection failure.
+    down_until_ms: Arc<AtomicU64>,
+}
+
+/// How long Redis counts as down after a connection failure: calls fail at once meanwhile
+/// (callers fall back) instead of each waiting out the store timeout.
+const BACK_OFF: Duration = Duration::from_secs(1);
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }
 
 impl Redis {
@@ -25,11 +45,52 @@ impl Redis {
             manager: Default::default(),
             prefix: config.redis_prefix.clone(),
             timeout: config.store_timeout(),
+            down_until_ms: Arc::default(),
         })
     }
 
+    /// Runs one command.
+    pub async fn run<T: FromRedisValue>(&self, command: &redis::Cmd) -> RedisResult<T> {
+        let result = match self.conn().await {
+            Ok(mut conn) => command.query_async(&mut conn).await,
+            Err(error) => Err(error),
+        };
+        self.observe(result)
+    }
+
+    /// Runs a pipeline (atomic when built with `.atomic()`).
+    pub async fn run_pipeline<T: FromRedisValue>(
+        &self,
+        pipeline: &redis::Pipeline,
+    ) -> RedisResult<T> {
+        let result = match self.conn().await {
+            Ok(mut conn) => pipeline.query_async(&mut conn).await,
+            Err(error) => Err(error),
+        };
+        self.observe(result)
+    }
+
+    fn observe<T>(&self, result: RedisResult<T>) -> RedisResult<T> {
+        if let Err(error) = &result
+            && (error.is_io_error()
+                || error.is_timeout()
+                || error.is_connection_dropped()
+                || error.is_connection_refusal())
+        {
+            self.down_until_ms
+                .store(now_ms() + BACK_OFF.as_millis() as u64, Ordering::Relaxed);
+        }
+        result
+    }
+
     /// A multiplexed connection that reconnects by itself after the first success.
-    pub async fn conn(&self) -> redis::RedisResult<ConnectionManager> {
+    async fn conn(&self) -> RedisResult<ConnectionManager> {
+        if now_ms() < self.down_until_ms.load(Ordering::Relaxed) {
+            return Err(RedisError::from((
+                redis::ErrorKind::IoError,
+                "Redis is down (backing off after a failure)",
+            )));
+        }
         let config = redis::aio::ConnectionManagerConfig::new()
             .set_connection_timeout(self.timeout)
             .set_response_timeout(self.timeout)
@@ -46,10 +107,8 @@ impl Redis {
     }
 
     /// One round trip.
-    pub async fn ping(&self) -> redis::RedisResult<()> {
-        let mut conn = self.conn().await?;
-        let _: String = redis::cmd("PING").query_async(&mut conn).await?;
-        Ok(())
+    pub async fn ping(&self) -> RedisResult<()> {
+        self.run::<String>(&redis::cmd("PING")).await.map(drop)
     }
 
     /// The prefixed name of a key or channel: every key braid uses is built here.
@@ -58,8 +117,8 @@ impl Redis {
     }
 
     /// Publishes a message on a (prefixed) channel.
-    pub async fn publish(&self, channel: &str, message: &str) -> redis::RedisResult<()> {
-        let mut conn = self.conn().await?;
-        conn.publish::<_, _, ()>(self.key(channel), message).await
+    pub async fn publish(&self, channel: &str, message: &str) -> RedisResult<()> {
+        self.run(redis::cmd("PUBLISH").arg(self.key(channel)).arg(message))
+            .await
     }
 }

@@ -183,3 +183,114 @@ async fn a_mongo_outage_fails_only_the_fields_that_need_it_and_heals() {
         "before the outage"
     );
 }
+
+/// A private `redis-server` owned by one test, stopped when dropped.
+struct PrivateRedis {
+    port: u16,
+    child: Option<Child>,
+}
+
+impl PrivateRedis {
+    fn start() -> Self {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let mut redis = Self { port, child: None };
+        redis.spawn();
+        redis
+    }
+
+    fn spawn(&mut self) {
+        let child = Command::new("redis-server")
+            .args([
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                &self.port.to_string(),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starting redis-server (scripts/stack up installs it)");
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(Instant::now() < deadline, "the private Redis did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for PrivateRedis {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+#[tokio::test]
+async fn sign_in_and_sessions_survive_a_redis_outage() {
+    let mut redis = PrivateRedis::start();
+    let url = format!("redis://127.0.0.1:{}", redis.port);
+    let app = TestApp::with_config(|config| {
+        config.redis_url = url;
+        config.store_timeout_ms = 500;
+        config.login_attempts_per_account = 2;
+    })
+    .await;
+    let (token, _) = app.register("redis.down", "INDIVIDUAL").await;
+    let me = "{ me { username } }";
+    assert_eq!(
+        app.graphql_as(&token, me, json!({})).await["data"]["me"]["username"],
+        "redis.down"
+    );
+
+    redis.kill();
+    // PostgreSQL stays the source of truth: the session still resolves and sign-in works.
+    assert_eq!(
+        app.graphql_as(&token, me, json!({})).await["data"]["me"]["username"],
+        "redis.down"
+    );
+    let login =
+        "mutation($p: String!) { login(identifier: \"redis.down\", password: $p) { token } }";
+    let signed_in = app
+        .graphql(login, json!({ "p": crate::harness::TEST_PASSWORD }))
+        .await;
+    assert!(
+        signed_in["data"]["login"]["token"].is_string(),
+        "{signed_in}"
+    );
+    // Limits fall back to local counting rather than failing open.
+    for _ in 0..2 {
+        app.graphql(login, json!({ "p": "not the right one" }))
+            .await;
+    }
+    let limited = app
+        .graphql(login, json!({ "p": crate::harness::TEST_PASSWORD }))
+        .await;
+    assert_eq!(
+        limited["errors"][0]["extensions"]["code"], "RATE_LIMITED",
+        "{limited}"
+    );
+
+    let logout = app
+        .graphql_as(&token, "mutation { logout }", json!({}))
+        .await;
+    assert_eq!(logout["data"]["logout"], true);
+    redis.spawn();
+    // No stale cache survives: the logged-out token stays refused once Redis is back.
+    let after =
+        braid::graphql::viewer::authenticate(&app.state, Some(&format!("Bearer {token}"))).await;
+    assert!(after.is_err());
+}
