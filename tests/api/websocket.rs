@@ -43,7 +43,7 @@ async fn send(socket: &mut Socket, message: Value) {
         .expect("sent");
 }
 
-/// The next protocol message (skipping keep-alives), or the close code.
+/// The next protocol message (keep-alives ignored), or the close code.
 async fn next(socket: &mut Socket) -> Result<Value, u16> {
     loop {
         let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
