@@ -13,4 +13,5 @@ pub mod skills;
 pub mod state;
 pub mod stores;
 pub mod system;
+pub mod twins;
 pub mod users;

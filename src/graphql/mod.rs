@@ -13,7 +13,7 @@ use crate::{
     error::{ErrorCode, request_error},
     notes, profiles, skills,
     state::AppState,
-    system, users,
+    system, twins, users,
 };
 use viewer::Viewer;
 
@@ -24,6 +24,7 @@ pub struct Query(
     system::SystemQuery,
     users::UserQuery,
     skills::SkillQuery,
+    twins::TwinQuery,
     notes::NoteQuery,
 );
 
@@ -35,6 +36,7 @@ pub struct Mutation(
     users::UserMutation,
     profiles::ProfileMutation,
     skills::SkillMutation,
+    twins::TwinMutation,
     notes::NoteMutation,
 );
 
@@ -84,6 +86,7 @@ pub fn prepare(request: Request, state: &AppState, viewer: Viewer, client: Clien
     let request = auth::attach_loaders(request, state);
     let request = profiles::attach_loaders(request, state);
     let request = skills::attach_loaders(request, state);
+    let request = twins::attach_loaders(request, state);
     notes::attach_loaders(request, state)
 }
 

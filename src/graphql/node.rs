@@ -14,6 +14,7 @@ use crate::{
     profiles::{self, Education, Experience, PortfolioProject},
     skills::{self, Skill, SkillId},
     state::AppState,
+    twins::{self, DigitalTwin, TwinId},
     users::{self, User, UserId},
 };
 
@@ -86,6 +87,8 @@ pub enum Node {
     PortfolioProject(PortfolioProject),
     /// An education.
     Education(Education),
+    /// A digital twin.
+    DigitalTwin(DigitalTwin),
     /// A note.
     Note(Note),
 }
@@ -113,6 +116,9 @@ impl NodeQuery {
                     .map(Node::Skill)
             }
             NoteId::TYPENAME => notes::load(ctx, NoteId(uuid)).await?.map(Node::Note),
+            TwinId::TYPENAME => twins::load_twin(ctx, TwinId(uuid))
+                .await?
+                .map(Node::DigitalTwin),
             other => profiles::load_node(ctx, other, uuid).await?,
         })
     }

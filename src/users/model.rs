@@ -11,6 +11,7 @@ use crate::{
     graphql::{self, node::NodeId, viewer::Viewer},
     profiles::{self, Education, Experience, IndividualProfile, PortfolioProject},
     skills::{self, UserSkill},
+    twins::{self, DigitalTwin},
 };
 
 crate::node_id!(
@@ -177,6 +178,11 @@ impl User {
     /// Education history, newest first.
     async fn educations(&self, ctx: &Context<'_>) -> Result<Vec<Education>, AppError> {
         profiles::load_educations(ctx, self.id).await
+    }
+
+    /// The user's digital twins, newest first.
+    async fn twins(&self, ctx: &Context<'_>) -> Result<Vec<DigitalTwin>, AppError> {
+        twins::load_twins_of(ctx, self.id).await
     }
 
     /// Preferences. Private: `null` unless the viewer is this user or an admin.

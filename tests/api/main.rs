@@ -13,4 +13,5 @@ mod people;
 mod schema;
 mod seed;
 mod stores;
+mod twins;
 mod websocket;

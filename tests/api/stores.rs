@@ -14,14 +14,14 @@ use serde_json::{Value, json};
 use crate::harness::{Served, TestApp, stack_var};
 
 /// A SecantusDB (Mongo-wire) process owned by one test, killed when dropped.
-struct PrivateMongo {
+pub(crate) struct PrivateMongo {
     port: u16,
     storage: PathBuf,
     child: Option<Child>,
 }
 
 impl PrivateMongo {
-    fn start() -> Self {
+    pub(crate) fn start() -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
@@ -38,7 +38,7 @@ impl PrivateMongo {
         mongo
     }
 
-    fn spawn(&mut self) {
+    pub(crate) fn spawn(&mut self) {
         let venv =
             stack_var("BRAID_STACK_VENV").expect("BRAID_STACK_VENV is set by scripts/stack up");
         let child = Command::new(PathBuf::from(venv).join("bin/secantusd-py"))
@@ -65,14 +65,14 @@ impl PrivateMongo {
         }
     }
 
-    fn kill(&mut self) {
+    pub(crate) fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
             let _ = child.wait();
         }
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("mongodb://127.0.0.1:{}/?directConnection=true", self.port)
     }
 }
@@ -191,7 +191,7 @@ struct PrivateRedis {
 }
 
 impl PrivateRedis {
-    fn start() -> Self {
+    pub(crate) fn start() -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
@@ -201,7 +201,7 @@ impl PrivateRedis {
         redis
     }
 
-    fn spawn(&mut self) {
+    pub(crate) fn spawn(&mut self) {
         let child = Command::new("redis-server")
             .args([
                 "--bind",
@@ -225,7 +225,7 @@ impl PrivateRedis {
         }
     }
 
-    fn kill(&mut self) {
+    pub(crate) fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
             let _ = child.wait();

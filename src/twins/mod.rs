@@ -1,0 +1,20 @@
+//! Digital twins: the twin (`digital_twins`), its data sources, training jobs and model
+//! versions in PostgreSQL, and its configuration as a versioned MongoDB document
+//! (`twin_configs`): braid's first entity spanning two stores.
+
+mod config;
+mod db;
+mod docs;
+mod loader;
+mod model;
+mod mutation;
+mod query;
+
+pub use config::{TwinConfig, TwinConfigInput};
+pub use loader::{attach_loaders, load_twin, load_twins_of};
+pub use model::{
+    DataSourceId, DigitalTwin, ModelVersion, ModelVersionId, TrainingJob, TrainingJobId,
+    TwinDataSource, TwinId, TwinStatus,
+};
+pub use mutation::TwinMutation;
+pub use query::TwinQuery;

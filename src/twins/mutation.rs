@@ -1,0 +1,417 @@
+//! Twin mutations. Only a twin's owner (or an admin) changes it.
+//!
+//! Across stores: PostgreSQL owns the twin and is written first; the configuration
+//! document follows. When that second write fails the twin still exists, its `config`
+//! shows the defaults, and the next configuration save creates the document.
+
+use async_graphql::{Context, Enum, ID, InputObject, Json, Object};
+use sqlx::PgConnection;
+
+use super::{
+    config::{ConfigBody, TwinConfig, TwinConfigInput},
+    db::{self, NewDataSource},
+    docs,
+    model::{
+        DataSourceId, DataSourceKind, DigitalTwin, ModelVersion, ModelVersionId, TrainingJob,
+        TwinDataSource, TwinId, TwinStatus,
+    },
+};
+use crate::{
+    error::AppError,
+    graphql::{
+        self,
+        node::NodeId,
+        viewer::{SignedIn, Viewer},
+    },
+    state::AppState,
+    users::Role,
+};
+
+/// A new twin.
+#[derive(InputObject)]
+pub(super) struct CreateTwinInput {
+    /// Display name (1 to 100 characters).
+    pub name: String,
+    /// What the twin is for (at most 2,000 characters).
+    pub description: Option<String>,
+    /// The first configuration; defaults where omitted.
+    pub config: Option<TwinConfigInput>,
+}
+
+/// States an owner may switch a twin to.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TwinSwitch {
+    /// Answer again (needs an active model version).
+    Active,
+    /// Stop answering.
+    Paused,
+}
+
+/// Changes to a twin.
+#[derive(InputObject)]
+pub(super) struct UpdateTwinInput {
+    /// Display name (1 to 100 characters).
+    pub name: Option<String>,
+    /// What the twin is for (at most 2,000 characters); empty clears it.
+    pub description: Option<String>,
+    /// Switch between active and paused.
+    pub status: Option<TwinSwitch>,
+}
+
+/// Something for a twin to learn from: exactly one of `text`, `url` or `filePath`.
+#[derive(InputObject)]
+pub(super) struct TwinDataSourceInput {
+    /// Display name (1 to 255 characters).
+    pub name: String,
+    /// Text content (at most 100,000 characters).
+    pub text: Option<String>,
+    /// An http(s) URL.
+    pub url: Option<String>,
+    /// Path of an uploaded file.
+    pub file_path: Option<String>,
+    /// Extra facts, e.g. `{"mimeType": "application/pdf", "size": 12345}`.
+    pub metadata: Option<Json<serde_json::Value>>,
+}
+
+fn name(field: &str, raw: &str, max: usize) -> Result<String, AppError> {
+    let value = raw.trim();
+    if value.is_empty() || value.chars().count() > max {
+        return Err(AppError::BadUserInput(format!(
+            "{field}: 1 to {max} characters"
+        )));
+    }
+    Ok(value.to_owned())
+}
+
+fn description(raw: Option<String>) -> Result<Option<String>, AppError> {
+    match raw.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()) {
+        Some(d) if d.chars().count() > 2000 => Err(AppError::BadUserInput(
+            "description: at most 2,000 characters".to_owned(),
+        )),
+        other => Ok(other),
+    }
+}
+
+impl TwinDataSourceInput {
+    fn parse(self) -> Result<NewDataSource, AppError> {
+        let name = name("name", &self.name, 255)?;
+        let metadata = match self.metadata {
+            Some(Json(value)) if value.is_object() && value.to_string().len() <= 8192 => value,
+            Some(_) => {
+                return Err(AppError::BadUserInput(
+                    "metadata: a JSON object of at most 8 KiB".to_owned(),
+                ));
+            }
+            None => serde_json::json!({}),
+        };
+        let (kind, text, url, path) = match (self.text, self.url, self.file_path) {
+            (Some(text), None, None)
+                if !text.trim().is_empty() && text.chars().count() <= 100_000 =>
+            {
+                (DataSourceKind::Text, Some(text), None, None)
+            }
+            (Some(_), None, None) => {
+                return Err(AppError::BadUserInput(
+                    "text: 1 to 100,000 characters".to_owned(),
+                ));
+            }
+            (None, Some(url), None) => {
+                let url = url.trim().to_owned();
+                if !(url.starts_with("https://") || url.starts_with("http://"))
+                    || url.len() > 2048
+                    || url.contains(char::is_whitespace)
+                {
+                    return Err(AppError::BadUserInput(
+                        "url: must be an http(s) URL".to_owned(),
+                    ));
+                }
+                (DataSourceKind::Url, None, Some(url), None)
+            }
+            (None, None, Some(path)) if !path.trim().is_empty() && path.len() <= 1024 => (
+                DataSourceKind::File,
+                None,
+                None,
+                Some(path.trim().to_owned()),
+            ),
+            (None, None, Some(_)) => {
+                return Err(AppError::BadUserInput(
+                    "filePath: 1 to 1,024 characters".to_owned(),
+                ));
+            }
+            _ => {
+                return Err(AppError::BadUserInput(
+                    "text: give exactly one of text, url or filePath".to_owned(),
+                ));
+            }
+        };
+        Ok(NewDataSource {
+            kind,
+            name,
+            text,
+            url,
+            path,
+            metadata,
+        })
+    }
+}
+
+/// The twin, locked in the caller's transaction, if the viewer may change it.
+async fn owned_twin(
+    ctx: &Context<'_>,
+    tx: &mut PgConnection,
+    id: TwinId,
+) -> Result<(DigitalTwin, SignedIn), AppError> {
+    let viewer = graphql::data::<Viewer>(ctx)?;
+    let signed_in = viewer.require_user()?.clone();
+    let twin = db::twin_for_update(&mut *tx, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("no twin has this id".to_owned()))?;
+    viewer.require_owner_or_admin(twin.owner)?;
+    Ok((twin, signed_in))
+}
+
+/// Checks a new configuration against the twin's data sources and saves it as the next
+/// version.
+async fn save_config(
+    state: &AppState,
+    twin: &DigitalTwin,
+    author: &SignedIn,
+    body: ConfigBody,
+    sources: &[DataSourceId],
+) -> Result<TwinConfig, AppError> {
+    if !sources.is_empty() {
+        let ids: Vec<_> = sources.iter().map(|s| s.0).collect();
+        let found = db::count_sources_of(&state.pg, twin.id, &ids).await?;
+        if found != ids.len() as i64 {
+            return Err(AppError::BadUserInput(
+                "knowledgeSourceIds: every id must be a data source of this twin".to_owned(),
+            ));
+        }
+    }
+    docs::save_version(&state.mongo, twin.id, twin.owner, author.user_id, body).await
+}
+
+/// The twin's current configuration body, straight from MongoDB (defaults when unsaved).
+async fn current_body(state: &AppState, twin: TwinId) -> Result<ConfigBody, AppError> {
+    Ok(docs::current_configs(&state.mongo, &[twin])
+        .await?
+        .remove(&twin)
+        .map(|c| c.body)
+        .unwrap_or_default())
+}
+
+/// Twin mutations.
+#[derive(Default)]
+pub struct TwinMutation;
+
+#[Object]
+impl TwinMutation {
+    /// Creates a twin for the viewer (individual users only) with its first configuration.
+    async fn create_twin(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateTwinInput,
+    ) -> Result<DigitalTwin, AppError> {
+        let state = graphql::data::<AppState>(ctx)?;
+        let viewer = graphql::data::<Viewer>(ctx)?.require_user()?;
+        if viewer.role != Role::Individual {
+            return Err(AppError::Forbidden(
+                "twins belong to individual users".to_owned(),
+            ));
+        }
+        let twin_name = name("name", &input.name, 100)?;
+        let twin_description = description(input.description)?;
+        let (body, sources) = input
+            .config
+            .unwrap_or_default()
+            .apply(ConfigBody::default())?;
+        if !sources.is_empty() {
+            return Err(AppError::BadUserInput(
+                "knowledgeSourceIds: a new twin has no data sources yet".to_owned(),
+            ));
+        }
+        let twin = db::insert_twin(
+            &state.pg,
+            viewer.user_id,
+            &twin_name,
+            twin_description.as_deref(),
+        )
+        .await?;
+        if let Err(error) =
+            docs::save_version(&state.mongo, twin.id, twin.owner, viewer.user_id, body).await
+        {
+            // The twin stands; `config` shows defaults until the next save writes the document.
+            tracing::warn!(twin = %twin.id.0, error = %error, "twin created without its configuration document");
+        }
+        Ok(twin)
+    }
+
+    /// Renames a twin, changes its description, or switches it between active and paused.
+    async fn update_twin(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateTwinInput,
+    ) -> Result<DigitalTwin, AppError> {
+        let state = graphql::data::<AppState>(ctx)?;
+        let mut tx = state.pg.begin().await?;
+        let (twin, _) = owned_twin(ctx, &mut tx, TwinId::from_global(&id)?).await?;
+        let new_name = match input.name {
+            Some(n) => name("name", &n, 100)?,
+            None => twin.name.clone(),
+        };
+        let new_description = match input.description {
+            Some(d) => description(Some(d))?,
+            None => twin.description.clone(),
+        };
+        let status = match input.status {
+            None => twin.status,
+            Some(switch) if matches!(twin.status, TwinStatus::Active | TwinStatus::Paused) => {
+                match switch {
+                    TwinSwitch::Active => TwinStatus::Active,
+                    TwinSwitch::Paused => TwinStatus::Paused,
+                }
+            }
+            Some(_) => {
+                return Err(AppError::Conflict(format!(
+                    "status: a twin that is {} cannot be switched; it needs an active model version",
+                    twin.status.as_str()
+                )));
+            }
+        };
+        let updated = db::update_twin(
+            &mut *tx,
+            twin.id,
+            &new_name,
+            new_description.as_deref(),
+            status,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(updated)
+    }
+
+    /// Deletes a twin with its data sources, jobs, versions and configuration document.
+    async fn delete_twin(&self, ctx: &Context<'_>, id: ID) -> Result<bool, AppError> {
+        let state = graphql::data::<AppState>(ctx)?;
+        let mut tx = state.pg.begin().await?;
+        let (twin, _) = owned_twin(ctx, &mut tx, TwinId::from_global(&id)?).await?;
+        db::delete_twin(&mut *tx, twin.id).await?;
+        tx.commit().await?;
+        if let Err(error) = docs::delete(&state.mongo, twin.id).await {
+            // An orphaned document is harmless (nothing reaches it) and `reconcile` removes it.
+            tracing::warn!(twin = %twin.id.0, %error, "twin deleted; its configuration document remains");
+        }
+        Ok(true)
+    }
+
+    /// Saves a new configuration version: given fields change, the rest carry over.
+    async fn update_twin_config(
+        &self,
+        ctx: &Context<'_>,
+        twin_id: ID,
+        input: TwinConfigInput,
+    ) -> Result<TwinConfig, AppError> {
+        let state = graphql::data::<AppState>(ctx)?;
+        let mut tx = state.pg.begin().await?;
+        let (twin, author) = owned_twin(ctx, &mut tx, TwinId::from_global(&twin_id)?).await?;
+        let (body, sources) = input.apply(current_body(state, twin.id).await?)?;
+        let saved = save_config(state, &twin, &author, body, &sources).await?;
+        tx.commit().await?;
+        Ok(saved)
+    }
+
+    /// Restores an earlier configuration version as a new version.
+    async fn revert_twin_config(
+        &self,
+        ctx: &Context<'_>,
+        twin_id: ID,
+        version: i32,
+    ) -> Result<TwinConfig, AppError> {
+        let state = graphql::data::<AppState>(ctx)?;
+        let mut tx = state.pg.begin().await?;
+        let (twin, author) = owned_twin(ctx, &mut tx, TwinId::from_global(&twin_id)?).await?;
+        let earlier = docs::history(&state.mongo, twin.id)
+            .await?
+            .into_iter()
+            .find(|c| c.version == version)
+            .ok_or_else(|| {
+                AppError::NotFound(format!(
+                    "version: the twin has no configuration version {version}"
+                ))
+            })?;
+        let saved = docs::save_version(
+            &state.mongo,
+            twin.id,
+            twin.owner,
+            author.user_id,
+            earlier.body,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(saved)
+    }
+
+    /// Adds a data source (text, URL or file reference) to a twin.
+    async fn add_twin_data_source(
+        &self,
+        ctx: &Context<'_>,
+        twin_id: ID,
+        input: TwinDataSourceInput,
+    ) -> Result<TwinDataSource, AppError> {
+        let state = graphql::data::<AppState>(ctx)?;
+        let source = input.parse()?;
+        let mut tx = state.pg.begin().await?;
+        let (twin, _) = owned_twin(ctx, &mut tx, TwinId::from_global(&twin_id)?).await?;
+        let added = db::insert_data_source(&mut *tx, twin.id, &source).await?;
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    /// Removes a data source from its twin.
+    async fn remove_twin_data_source(&self, ctx: &Context<'_>, id: ID) -> Result<bool, AppError> {
+        let state = graphql::data::<AppState>(ctx)?;
+        let id = DataSourceId::from_global(&id)?;
+        let twin = db::data_source_twin(&state.pg, id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("no data source has this id".to_owned()))?;
+        let mut tx = state.pg.begin().await?;
+        owned_twin(ctx, &mut tx, twin).await?;
+        let removed = db::delete_data_source(&mut *tx, id).await?;
+        tx.commit().await?;
+        Ok(removed)
+    }
+
+    /// Queues a training job for a twin (one at a time) and marks the twin as training.
+    async fn start_twin_training(
+        &self,
+        ctx: &Context<'_>,
+        twin_id: ID,
+    ) -> Result<TrainingJob, AppError> {
+        let state = graphql::data::<AppState>(ctx)?;
+        let mut tx = state.pg.begin().await?;
+        let (twin, _) = owned_twin(ctx, &mut tx, TwinId::from_global(&twin_id)?).await?;
+        let job = db::queue_training(&mut tx, twin.id).await?;
+        tx.commit().await?;
+        Ok(job)
+    }
+
+    /// Makes a model version the twin's active one; the previous one is deactivated in
+    /// the same transaction.
+    async fn activate_twin_model_version(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<ModelVersion, AppError> {
+        let state = graphql::data::<AppState>(ctx)?;
+        let id = ModelVersionId::from_global(&id)?;
+        let twin = db::model_version_twin(&state.pg, id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("no model version has this id".to_owned()))?;
+        let mut tx = state.pg.begin().await?;
+        owned_twin(ctx, &mut tx, twin).await?;
+        let activated = db::activate_version(&mut tx, twin, id).await?;
+        tx.commit().await?;
+        Ok(activated)
+    }
+}
