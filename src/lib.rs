@@ -1,12 +1,16 @@
 //! braid: one GraphQL API braided from PostgreSQL, MongoDB, Qdrant and Redis.
 
+#![recursion_limit = "256"]
+
 pub mod auth;
 pub mod commands;
 pub mod config;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod messaging;
 pub mod notes;
+pub mod notifications;
 pub mod profiles;
 pub mod ratelimit;
 pub mod skills;

@@ -13,11 +13,13 @@ use serde::Deserialize;
 use crate::{
     auth,
     config::Config,
+    messaging::{self, MessageKind},
     notes,
     profiles::{self, EducationInput, ExperienceInput, PortfolioProjectInput, ProfileInput},
     skills::{self, SetSkillInput, SkillCategory},
     state::AppState,
-    users::{self, NewAccount, PrivacySettings, Role},
+    twins::{self, CreateTwinInput, TwinConfigInput, TwinDataSourceInput, TwinId},
+    users::{self, NewAccount, PrivacySettings, Role, UserId},
 };
 
 /// The password of every demo account.
@@ -140,17 +142,27 @@ pub async fn run(config: Config, force: bool) -> anyhow::Result<()> {
         .collect();
     // One hash for every demo account: they share the documented demo password.
     let password_hash = auth::hash_new_password(DEMO_PASSWORD).await?;
+    let mut accounts = Vec::with_capacity(people.users.len());
     for person in &people.users {
-        seed_person(&state, person, &password_hash, &categories)
+        let user = seed_person(&state, person, &password_hash, &categories)
             .await
             .with_context(|| format!("seeding {}", person.username))?;
+        accounts.push((user, person));
     }
+    let twins = seed_twins(&state, &accounts)
+        .await
+        .context("seeding twins")?;
+    let conversations = seed_conversations(&state, &accounts, &twins)
+        .await
+        .context("seeding conversations")?;
     for body in DEMO_NOTES {
         notes::create_note(&state, body).await?;
     }
     tracing::info!(
         users = people.users.len(),
         skills = people.skills.len(),
+        twins = twins.len(),
+        conversations,
         notes = DEMO_NOTES.len(),
         password = DEMO_PASSWORD,
         "demo data loaded"
@@ -158,12 +170,176 @@ pub async fn run(config: Config, force: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A twin for every third individual, configured from their profile, with their summary
+/// and experiences as data sources.
+async fn seed_twins(
+    state: &AppState,
+    accounts: &[(UserId, &SeedUser)],
+) -> anyhow::Result<Vec<(TwinId, UserId)>> {
+    let tones = [
+        "warm, direct",
+        "precise, calm",
+        "curious, upbeat",
+        "dry, concise",
+    ];
+    let mut twins = Vec::new();
+    for (n, (user, person)) in accounts
+        .iter()
+        .filter(|(_, p)| p.role == "individual")
+        .step_by(3)
+        .enumerate()
+    {
+        let p = &person.profile;
+        let config = TwinConfigInput {
+            persona: Some(format!(
+                "I am {}'s digital twin. {}",
+                p.first_name, p.summary
+            )),
+            tone: Some(tones[n % tones.len()].to_owned()),
+            guardrails: Some(vec![
+                "Never share contact details or salary expectations.".to_owned(),
+                "Say so when you are unsure instead of guessing.".to_owned(),
+            ]),
+            decline_topics: Some(vec!["politics".to_owned(), "medical advice".to_owned()]),
+            ..TwinConfigInput::default()
+        };
+        let twin = twins::create_twin(
+            state,
+            *user,
+            CreateTwinInput {
+                name: format!("{} (twin)", p.first_name),
+                description: Some(format!(
+                    "Answers questions about {}'s work: {}",
+                    p.first_name, p.headline
+                )),
+                config: Some(config),
+            },
+        )
+        .await?;
+        let summary = TwinDataSourceInput {
+            name: "Profile summary".to_owned(),
+            text: Some(p.summary.clone()),
+            url: None,
+            file_path: None,
+            metadata: None,
+        };
+        twins::add_data_source(&state.pg, twin.id, summary).await?;
+        for experience in person.experiences.iter().take(2) {
+            let source = TwinDataSourceInput {
+                name: format!("{} at {}", experience.title, experience.company),
+                text: experience
+                    .description
+                    .clone()
+                    .or_else(|| Some(experience.title.clone())),
+                url: None,
+                file_path: None,
+                metadata: None,
+            };
+            twins::add_data_source(&state.pg, twin.id, source).await?;
+        }
+        twins.push((twin.id, *user));
+    }
+    Ok(twins)
+}
+
+/// Employers writing to candidates, a few project groups, and visitors asking twins.
+async fn seed_conversations(
+    state: &AppState,
+    accounts: &[(UserId, &SeedUser)],
+    twins: &[(TwinId, UserId)],
+) -> anyhow::Result<usize> {
+    let by_role = |role: &str| {
+        accounts
+            .iter()
+            .filter(|(_, p)| p.role == role)
+            .collect::<Vec<_>>()
+    };
+    let (employers, individuals, experts) = (
+        by_role("employer"),
+        by_role("individual"),
+        by_role("expert"),
+    );
+    let mut count = 0;
+    for (n, (employer, hiring)) in employers.iter().enumerate() {
+        let (candidate, person) = individuals[(n * 7) % individuals.len()];
+        let conversation = messaging::direct_between(state, *employer, *candidate).await?;
+        let lines = [
+            (
+                *employer,
+                format!(
+                    "Hi {}, your experience as {} caught my eye. {}",
+                    person.profile.first_name,
+                    person
+                        .profile
+                        .current_position
+                        .as_deref()
+                        .unwrap_or("an engineer"),
+                    hiring.profile.headline
+                ),
+            ),
+            (
+                *candidate,
+                "Thanks for reaching out! Happy to hear more about the role and the team."
+                    .to_owned(),
+            ),
+            (
+                *employer,
+                "Great. Would a 30-minute call on Thursday work for you?".to_owned(),
+            ),
+        ];
+        for (sender, text) in lines.iter().take(2 + n % 2) {
+            messaging::send_message(
+                state,
+                conversation.id,
+                *sender,
+                MessageKind::Text,
+                text,
+                &serde_json::json!({}),
+            )
+            .await?;
+        }
+        count += 1;
+    }
+    for (n, chunk) in individuals.chunks(12).take(5).enumerate() {
+        let (owner, _) = experts[n % experts.len()];
+        let members: Vec<UserId> = chunk.iter().map(|(u, _)| *u).collect();
+        let group =
+            messaging::create_group(state, *owner, &format!("Study group {}", n + 1), &members)
+                .await?;
+        messaging::send_message(
+            state,
+            group.id,
+            *owner,
+            MessageKind::Text,
+            "Welcome! This week: event-driven architecture.",
+            &serde_json::json!({}),
+        )
+        .await?;
+        count += 1;
+    }
+    for (n, (twin, _owner)) in twins.iter().enumerate().take(20) {
+        let (visitor, _) = employers[n % employers.len()];
+        let conversation = messaging::with_twin(state, *visitor, *twin).await?;
+        messaging::send_message(
+            state,
+            conversation.id,
+            *visitor,
+            MessageKind::Text,
+            "What kind of projects do you enjoy most?",
+            &serde_json::json!({}),
+        )
+        .await?;
+        count += 1;
+    }
+    Ok(count)
+}
+
 async fn seed_person(
     state: &AppState,
     person: &SeedUser,
     password_hash: &str,
     categories: &std::collections::HashMap<&str, Option<SkillCategory>>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<UserId> {
     let role =
         Role::parse(&person.role).with_context(|| format!("unknown role {}", person.role))?;
     let p = &person.profile;
@@ -256,5 +432,5 @@ async fn seed_person(
         profiles::add_education(&mut *tx, user, input).await?;
     }
     tx.commit().await?;
-    Ok(())
+    Ok(user)
 }

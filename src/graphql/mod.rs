@@ -11,7 +11,7 @@ use async_graphql::{MergedObject, MergedSubscription, Request, Response, Schema,
 use crate::{
     auth,
     error::{ErrorCode, request_error},
-    notes, profiles, skills,
+    messaging, notes, notifications, profiles, skills,
     state::AppState,
     system, twins, users,
 };
@@ -25,6 +25,8 @@ pub struct Query(
     users::UserQuery,
     skills::SkillQuery,
     twins::TwinQuery,
+    messaging::MessagingQuery,
+    notifications::NotificationQuery,
     notes::NoteQuery,
 );
 
@@ -37,6 +39,8 @@ pub struct Mutation(
     profiles::ProfileMutation,
     skills::SkillMutation,
     twins::TwinMutation,
+    messaging::MessagingMutation,
+    notifications::NotificationMutation,
     notes::NoteMutation,
 );
 
@@ -87,6 +91,7 @@ pub fn prepare(request: Request, state: &AppState, viewer: Viewer, client: Clien
     let request = profiles::attach_loaders(request, state);
     let request = skills::attach_loaders(request, state);
     let request = twins::attach_loaders(request, state);
+    let request = messaging::attach_loaders(request, state);
     notes::attach_loaders(request, state)
 }
 

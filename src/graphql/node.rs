@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::{
     error::AppError,
     graphql,
+    messaging::{self, Conversation, ConversationId},
     notes::{self, Note, NoteId},
     profiles::{self, Education, Experience, PortfolioProject},
     skills::{self, Skill, SkillId},
@@ -89,6 +90,8 @@ pub enum Node {
     Education(Education),
     /// A digital twin.
     DigitalTwin(DigitalTwin),
+    /// A conversation.
+    Conversation(Conversation),
     /// A note.
     Note(Note),
 }
@@ -119,6 +122,9 @@ impl NodeQuery {
             TwinId::TYPENAME => twins::load_twin(ctx, TwinId(uuid))
                 .await?
                 .map(Node::DigitalTwin),
+            ConversationId::TYPENAME => messaging::load_conversation(ctx, ConversationId(uuid))
+                .await?
+                .map(Node::Conversation),
             other => profiles::load_node(ctx, other, uuid).await?,
         })
     }

@@ -16,5 +16,6 @@ pub use model::{
     DataSourceId, DigitalTwin, ModelVersion, ModelVersionId, TrainingJob, TrainingJobId,
     TwinDataSource, TwinId, TwinStatus,
 };
-pub use mutation::TwinMutation;
+pub use mutation::{CreateTwinInput, TwinDataSourceInput, TwinMutation};
+pub(crate) use mutation::{add_data_source, create as create_twin};
 pub use query::TwinQuery;

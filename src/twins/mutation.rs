@@ -24,12 +24,12 @@ use crate::{
         viewer::{SignedIn, Viewer},
     },
     state::AppState,
-    users::Role,
+    users::{Role, UserId},
 };
 
 /// A new twin.
 #[derive(InputObject)]
-pub(super) struct CreateTwinInput {
+pub struct CreateTwinInput {
     /// Display name (1 to 100 characters).
     pub name: String,
     /// What the twin is for (at most 2,000 characters).
@@ -60,7 +60,7 @@ pub(super) struct UpdateTwinInput {
 
 /// Something for a twin to learn from: exactly one of `text`, `url` or `filePath`.
 #[derive(InputObject)]
-pub(super) struct TwinDataSourceInput {
+pub struct TwinDataSourceInput {
     /// Display name (1 to 255 characters).
     pub name: String,
     /// Text content (at most 100,000 characters).
@@ -200,6 +200,42 @@ async fn current_body(state: &AppState, twin: TwinId) -> Result<ConfigBody, AppE
         .unwrap_or_default())
 }
 
+/// Creates a twin for `owner` with its first configuration: PostgreSQL first, then the
+/// configuration document (a failure there leaves the twin with default config).
+pub(crate) async fn create(
+    state: &AppState,
+    owner: UserId,
+    input: CreateTwinInput,
+) -> Result<DigitalTwin, AppError> {
+    let twin_name = name("name", &input.name, 100)?;
+    let twin_description = description(input.description)?;
+    let (body, sources) = input
+        .config
+        .unwrap_or_default()
+        .apply(ConfigBody::default())?;
+    if !sources.is_empty() {
+        return Err(AppError::BadUserInput(
+            "knowledgeSourceIds: a new twin has no data sources yet".to_owned(),
+        ));
+    }
+    let twin = db::insert_twin(&state.pg, owner, &twin_name, twin_description.as_deref()).await?;
+    if let Err(error) = docs::save_version(&state.mongo, twin.id, twin.owner, owner, body).await {
+        // The twin stands; `config` shows defaults until the next save writes the document.
+        tracing::warn!(twin = %twin.id.0, error = %error, "twin created without its configuration document");
+    }
+    Ok(twin)
+}
+
+/// Adds a checked data source to a twin.
+pub(crate) async fn add_data_source(
+    db: impl sqlx::PgExecutor<'_>,
+    twin: TwinId,
+    input: TwinDataSourceInput,
+) -> Result<TwinDataSource, AppError> {
+    let source = input.parse()?;
+    Ok(db::insert_data_source(db, twin, &source).await?)
+}
+
 /// Twin mutations.
 #[derive(Default)]
 pub struct TwinMutation;
@@ -219,31 +255,7 @@ impl TwinMutation {
                 "twins belong to individual users".to_owned(),
             ));
         }
-        let twin_name = name("name", &input.name, 100)?;
-        let twin_description = description(input.description)?;
-        let (body, sources) = input
-            .config
-            .unwrap_or_default()
-            .apply(ConfigBody::default())?;
-        if !sources.is_empty() {
-            return Err(AppError::BadUserInput(
-                "knowledgeSourceIds: a new twin has no data sources yet".to_owned(),
-            ));
-        }
-        let twin = db::insert_twin(
-            &state.pg,
-            viewer.user_id,
-            &twin_name,
-            twin_description.as_deref(),
-        )
-        .await?;
-        if let Err(error) =
-            docs::save_version(&state.mongo, twin.id, twin.owner, viewer.user_id, body).await
-        {
-            // The twin stands; `config` shows defaults until the next save writes the document.
-            tracing::warn!(twin = %twin.id.0, error = %error, "twin created without its configuration document");
-        }
-        Ok(twin)
+        create(state, viewer.user_id, input).await
     }
 
     /// Renames a twin, changes its description, or switches it between active and paused.
@@ -360,10 +372,9 @@ impl TwinMutation {
         input: TwinDataSourceInput,
     ) -> Result<TwinDataSource, AppError> {
         let state = graphql::data::<AppState>(ctx)?;
-        let source = input.parse()?;
         let mut tx = state.pg.begin().await?;
         let (twin, _) = owned_twin(ctx, &mut tx, TwinId::from_global(&twin_id)?).await?;
-        let added = db::insert_data_source(&mut *tx, twin.id, &source).await?;
+        let added = add_data_source(&mut *tx, twin.id, input).await?;
         tx.commit().await?;
         Ok(added)
     }

@@ -7,6 +7,7 @@ mod errors;
 mod harness;
 mod http_spec;
 mod identity;
+mod messaging;
 mod migrations;
 mod notes;
 mod people;
