@@ -20,6 +20,8 @@ pub struct AppState {
     pub pg: PgPool,
     /// MongoDB database.
     pub mongo: mongodb::Database,
+    /// Commands sent to MongoDB by this instance.
+    pub mongo_commands: mongo::CommandCount,
     /// Qdrant client.
     pub qdrant: Arc<Qdrant>,
     /// Redis handle.
@@ -32,9 +34,11 @@ impl AppState {
     /// Creates every store handle; none of them needs its store to be up yet.
     pub async fn connect(config: Config) -> anyhow::Result<Self> {
         let redis = Redis::connect(&config)?;
+        let (mongo, mongo_commands) = mongo::connect(&config).await?;
         Ok(Self {
             pg: postgres::connect(&config)?,
-            mongo: mongo::connect(&config).await?,
+            mongo,
+            mongo_commands,
             qdrant: Arc::new(qdrant::connect(&config)?),
             limiter: RateLimiter::new(redis.clone()),
             redis,

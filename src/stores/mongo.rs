@@ -3,16 +3,35 @@
 
 use anyhow::{Context, bail};
 use bson::{Document, doc};
+use std::sync::{
+    Arc,
+    atomic::{AtomicU64, Ordering},
+};
+
 use mongodb::{
     Client, Database, IndexModel,
+    event::{EventHandler, command::CommandEvent},
     options::{Acknowledgment, ClientOptions, WriteConcern},
 };
 use serde::Deserialize;
 
 use crate::config::Config;
 
+/// How many commands this instance has sent to MongoDB (server monitoring excluded):
+/// the per-instance view of `braid_mongodb_commands_total`, which tests read to count
+/// round trips without seeing other clients of the same server.
+#[derive(Clone, Default, Debug)]
+pub struct CommandCount(Arc<AtomicU64>);
+
+impl CommandCount {
+    /// Commands sent so far.
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
 /// Connects lazily: the driver selects a server on first use and reconnects by itself.
-pub async fn connect(config: &Config) -> anyhow::Result<Database> {
+pub async fn connect(config: &Config) -> anyhow::Result<(Database, CommandCount)> {
     let mut options = ClientOptions::parse(&config.mongodb_url)
         .await
         .context("MONGODB_URL is not a valid MongoDB URL")?;
@@ -27,8 +46,17 @@ pub async fn connect(config: &Config) -> anyhow::Result<Database> {
             .journal(true)
             .build(),
     );
+    let commands = CommandCount::default();
+    let counter = commands.clone();
+    options.command_event_handler = Some(EventHandler::callback(move |event| {
+        if let CommandEvent::Started(started) = event {
+            counter.0.fetch_add(1, Ordering::Relaxed);
+            metrics::counter!("braid_mongodb_commands_total", "command" => started.command_name)
+                .increment(1);
+        }
+    }));
     let client = Client::with_options(options).context("creating the MongoDB client")?;
-    Ok(client.database(&config.mongodb_database))
+    Ok((client.database(&config.mongodb_database), commands))
 }
 
 /// One round trip.
