@@ -83,6 +83,19 @@ pub struct ClientInfo {
     pub user_agent: Option<String>,
 }
 
+impl ClientInfo {
+    /// The client of a connection from `peer` that sent these headers.
+    pub fn new(peer: Option<std::net::SocketAddr>, headers: &http::HeaderMap) -> Self {
+        ClientInfo {
+            ip: peer.map(|peer| peer.ip()),
+            user_agent: headers
+                .get(http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+        }
+    }
+}
+
 /// Attaches the viewer, the client and fresh per-request DataLoaders to a request.
 pub fn prepare(request: Request, state: &AppState, viewer: Viewer, client: ClientInfo) -> Request {
     let request = request.data(viewer).data(client);

@@ -4,10 +4,12 @@
 //! async-graphql's own axum integration answers 200 to everything; this layer parses the
 //! request itself, so a malformed request never reaches execution.
 
+use std::net::SocketAddr;
+
 use async_graphql::{ServerError, parser::types::OperationType};
 use axum::{
     body::Body,
-    extract::{Request, State},
+    extract::{ConnectInfo, Request, State},
     response::{IntoResponse, Response},
 };
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -21,8 +23,6 @@ use crate::{
     error::{ErrorCode, request_error},
     graphql::{self, ClientInfo, viewer},
 };
-use axum::extract::ConnectInfo;
-use std::net::SocketAddr;
 
 /// `GET /graphql`: GraphiQL for browsers, otherwise a query from the URL parameters.
 pub(super) async fn get(State(app): State<HttpState>, request: Request) -> Response {
@@ -98,18 +98,12 @@ pub(super) async fn post(State(app): State<HttpState>, request: Request) -> Resp
 
 /// Checks the parameters, resolves the viewer, and executes.
 /// The peer address (from the connection) and user agent of a request.
-pub(super) fn client_info<B>(request: &http::Request<B>) -> ClientInfo {
-    ClientInfo {
-        ip: request
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|info| info.0.ip()),
-        user_agent: request
-            .headers()
-            .get(header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned),
-    }
+fn client_info<B>(request: &http::Request<B>) -> ClientInfo {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0);
+    ClientInfo::new(peer, request.headers())
 }
 
 async fn run(

@@ -44,13 +44,7 @@ pub(super) async fn upgrade(
     headers: http::HeaderMap,
     ws: WebSocketUpgrade,
 ) -> HttpResponse {
-    let client = ClientInfo {
-        ip: Some(peer.ip()),
-        user_agent: headers
-            .get(http::header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned),
-    };
+    let client = ClientInfo::new(Some(peer), &headers);
     ws.protocols(SUBPROTOCOLS)
         .on_upgrade(move |socket| async move {
             let protocol = match socket.protocol().and_then(|p| p.to_str().ok()) {

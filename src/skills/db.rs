@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::model::{Skill, SkillCategory, SkillId, UserSkill};
 use crate::{
     error::{AppError, violated_constraint},
+    stores::postgres,
     users::UserId,
 };
 
@@ -35,14 +36,7 @@ pub(super) async fn search(
     search: Option<&str>,
     limit: i64,
 ) -> sqlx::Result<Vec<Skill>> {
-    let pattern = search.map(|s| {
-        format!(
-            "%{}%",
-            s.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        )
-    });
+    let pattern = search.map(postgres::contains_pattern);
     sqlx::query_as::<_, SkillRow>(
         "select id, name::text as name, category, description from skills
          where $1::text is null or name ilike $1

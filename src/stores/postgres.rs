@@ -54,6 +54,15 @@ pub async fn migrate_down(pool: &PgPool, steps: usize) -> anyhow::Result<Vec<i64
     Ok(applied[keep..].iter().rev().copied().collect())
 }
 
+/// `%text%` for `ilike`, with the user's own `%`, `_` and `\` taken literally.
+pub fn contains_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 /// Gives an enum stored as a text column its `as_str` and `parse`, from one list of
 /// variant and value pairs (the column's check constraint lists the same values).
 #[macro_export]

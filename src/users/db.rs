@@ -11,6 +11,7 @@ use super::{
 use crate::{
     error::{AppError, violated_constraint},
     graphql::{pagination::KeysetCursor, viewer::Viewer},
+    stores::postgres,
 };
 
 #[derive(FromRow)]
@@ -181,15 +182,6 @@ pub(super) struct UserFilter {
     pub(super) search: Option<String>,
 }
 
-/// `%text%` for ILIKE, with the user's own `%`, `_` and `\` taken literally.
-fn contains_pattern(text: &str) -> String {
-    let escaped = text
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 /// Users the viewer may see, newest first, in one statement. A hidden location is
 /// neither shown nor matched by the location filter.
 #[tracing::instrument(skip_all)]
@@ -223,8 +215,8 @@ pub(super) async fn page(
     .bind(viewer.is_admin())
     .bind(filter.role.map(Role::as_str))
     .bind(filter.skill.as_deref())
-    .bind(filter.location.as_deref().map(contains_pattern))
-    .bind(filter.search.as_deref().map(contains_pattern))
+    .bind(filter.location.as_deref().map(postgres::contains_pattern))
+    .bind(filter.search.as_deref().map(postgres::contains_pattern))
     .bind(after.map(|c| c.at))
     .bind(after.map(|c| c.id))
     .bind(limit)
