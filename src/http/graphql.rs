@@ -22,6 +22,7 @@ use super::{
 use crate::{
     error::{ErrorCode, request_error},
     graphql::{self, ClientInfo, viewer},
+    persisted,
 };
 
 /// `GET /graphql`: GraphiQL for browsers, otherwise a query from the URL parameters.
@@ -110,12 +111,18 @@ async fn run(
     app: HttpState,
     method: Method,
     headers: &HeaderMap,
-    params: Map<String, Value>,
+    mut params: Map<String, Value>,
     client: ClientInfo,
 ) -> Response {
     let Some(media) = negotiate::negotiate(headers) else {
         return not_acceptable();
     };
+    if let Err(error) = persisted::resolve_automatic(&app.state, &mut params).await {
+        return match ErrorCode::of(&error) {
+            Some(ErrorCode::BadRequest) => error_response(headers, StatusCode::BAD_REQUEST, error),
+            _ => graphql_errors(media, vec![error]),
+        };
+    }
     if let Err(message) = check_params(&params) {
         return bad_request(headers, message);
     }

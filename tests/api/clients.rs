@@ -61,3 +61,14 @@ async fn subscriptions_transport_ws_client() {
         .expect("joined");
     assert!(stdout.contains("3 scenarios passed"), "{stdout}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apollo_client_persisted_queries_link() {
+    let app = TestApp::new().await;
+    let served = app.serve().await;
+    let url = served.url("/graphql");
+    let stdout = tokio::task::spawn_blocking(move || node("apq.mjs", &[url]))
+        .await
+        .expect("joined");
+    assert!(stdout.contains("miss then register then hit"), "{stdout}");
+}

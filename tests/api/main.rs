@@ -11,6 +11,7 @@ mod messaging;
 mod migrations;
 mod notes;
 mod people;
+mod persisted;
 mod schema;
 mod seed;
 mod stores;
