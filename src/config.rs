@@ -74,6 +74,18 @@ pub struct Config {
     #[arg(long, env = "BRAID_DATALOADER_DELAY_MS", default_value_t = 1)]
     pub dataloader_delay_ms: u64,
 
+    /// Most aliases one operation may use (fragments counted each time they are spread).
+    #[arg(long, env = "BRAID_MAX_ALIASES", default_value_t = 30)]
+    pub max_aliases: usize,
+
+    /// Most root fields one operation may select.
+    #[arg(long, env = "BRAID_MAX_ROOT_FIELDS", default_value_t = 20)]
+    pub max_root_fields: usize,
+
+    /// Most directives on one field.
+    #[arg(long, env = "BRAID_MAX_DIRECTIVES", default_value_t = 10)]
+    pub max_directives: usize,
+
     /// How long a WebSocket client may take to send `connection_init`, in milliseconds.
     #[arg(long, env = "BRAID_WS_INIT_TIMEOUT_MS", default_value_t = 10_000)]
     pub ws_init_timeout_ms: u64,
@@ -98,6 +110,18 @@ pub struct Config {
     /// How long a session lookup is cached in Redis, in seconds (logout clears it at once).
     #[arg(long, env = "BRAID_SESSION_CACHE_SECS", default_value_t = 60)]
     pub session_cache_secs: u64,
+
+    /// GraphQL requests a signed-in user may make per minute (all instances together).
+    #[arg(long, env = "BRAID_RATE_LIMIT_PER_MINUTE", default_value_t = 600)]
+    pub rate_limit_per_minute: u32,
+
+    /// GraphQL requests per minute from one IP address without credentials.
+    #[arg(
+        long,
+        env = "BRAID_ANONYMOUS_RATE_LIMIT_PER_MINUTE",
+        default_value_t = 120
+    )]
+    pub anonymous_rate_limit_per_minute: u32,
 
     /// Failed sign-ins allowed per account in a 15-minute window.
     #[arg(long, env = "BRAID_LOGIN_ATTEMPTS_PER_ACCOUNT", default_value_t = 10)]

@@ -2,6 +2,7 @@
 //! data (viewer and DataLoaders) every operation runs with.
 
 pub mod extensions;
+mod limits;
 pub mod node;
 pub mod pagination;
 pub mod viewer;
@@ -66,6 +67,7 @@ pub fn build_schema(state: &AppState) -> BraidSchema {
         .data(state.clone())
         .limit_depth(state.config.max_depth)
         .limit_complexity(state.config.max_complexity)
+        .limit_directives(state.config.max_directives)
         .finish()
 }
 
@@ -132,27 +134,32 @@ pub fn data<'a, T: std::any::Any + Send + Sync>(
     })
 }
 
-/// The type of the operation a request selects, parsing the document once (execution
-/// reuses it). `Ok(None)` when the selection is ambiguous or names no operation:
-/// validation then reports it. A syntax error is `GRAPHQL_PARSE_FAILED`.
-pub fn operation_type(
+/// Parses a request's document once (execution reuses it), checks it against the
+/// alias and root-field limits, and returns the type of the operation it selects.
+/// `Ok(None)` when the selection is ambiguous or names no operation: validation then
+/// reports it. A syntax error is `GRAPHQL_PARSE_FAILED`, a limit `GRAPHQL_VALIDATION_FAILED`.
+pub fn check_document(
     request: &mut Request,
+    config: &crate::config::Config,
 ) -> Result<Option<async_graphql::parser::types::OperationType>, async_graphql::ServerError> {
     use async_graphql::parser::types::DocumentOperations;
     let name = request.operation_name.clone();
-    match request.parsed_query() {
-        Ok(document) => Ok(match (&document.operations, name) {
-            (DocumentOperations::Single(op), _) => Some(op.node.ty),
-            (DocumentOperations::Multiple(ops), Some(name)) => {
-                ops.get(name.as_str()).map(|op| op.node.ty)
-            }
-            (DocumentOperations::Multiple(_), None) => None,
-        }),
-        Err(error) => {
-            let mut coded = request_error(ErrorCode::GraphqlParseFailed, error.message);
-            coded.locations = error.locations;
-            Err(coded)
+    let document = request.parsed_query().map_err(|error| {
+        let mut coded = request_error(ErrorCode::GraphqlParseFailed, error.message);
+        coded.locations = error.locations;
+        coded
+    })?;
+    let operation = match (&document.operations, name) {
+        (DocumentOperations::Single(op), _) => Some(op),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name.as_str()),
+        (DocumentOperations::Multiple(_), None) => None,
+    };
+    match operation {
+        Some(operation) => {
+            limits::check(document, &operation.node, config)?;
+            Ok(Some(operation.node.ty))
         }
+        None => Ok(None),
     }
 }
 

@@ -22,6 +22,13 @@ pub fn page_size(first: Option<i32>) -> Result<i64, AppError> {
     }
 }
 
+/// The complexity of a page: each of the (at most `first`) items costs what its selection
+/// costs, so a client asking for 100 items with deep selections pays for all of them.
+pub fn page_cost(first: Option<i32>, child_complexity: usize) -> usize {
+    let items = first.unwrap_or(DEFAULT_PAGE_SIZE).clamp(0, MAX_PAGE_SIZE) as usize;
+    items.max(1).saturating_mul(child_complexity.max(1))
+}
+
 /// A position in a list ordered by (timestamp, id), newest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct KeysetCursor {

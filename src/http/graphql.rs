@@ -20,8 +20,11 @@ use super::{
     negotiate::{self, MediaType},
 };
 use crate::{
-    error::{ErrorCode, request_error},
-    graphql::{self, ClientInfo, viewer},
+    error::{AppError, ErrorCode, request_error},
+    graphql::{
+        self, ClientInfo,
+        viewer::{self, Viewer},
+    },
     persisted,
 };
 
@@ -98,6 +101,27 @@ pub(super) async fn post(State(app): State<HttpState>, request: Request) -> Resp
 }
 
 /// Checks the parameters, resolves the viewer, and executes.
+/// Counts the request against the viewer's per-minute budget: per user when signed in,
+/// per IP address otherwise.
+async fn rate_limit(app: &HttpState, viewer: &Viewer, client: &ClientInfo) -> Result<(), AppError> {
+    let config = &app.state.config;
+    let (key, limit) = match (viewer.user_id(), client.ip) {
+        (Some(user), _) => (
+            format!("requests:user:{}", user.0),
+            config.rate_limit_per_minute,
+        ),
+        (None, Some(ip)) => (
+            format!("requests:ip:{ip}"),
+            config.anonymous_rate_limit_per_minute,
+        ),
+        (None, None) => return Ok(()),
+    };
+    app.state
+        .limiter
+        .hit(&key, limit, std::time::Duration::from_secs(60))
+        .await
+}
+
 /// The peer address (from the connection) and user agent of a request.
 fn client_info<B>(request: &http::Request<B>) -> ClientInfo {
     let peer = request
@@ -149,7 +173,23 @@ async fn run(
         }
     };
 
-    let operation = match graphql::operation_type(&mut request) {
+    if let Err(error) = rate_limit(&app, &viewer, &client).await {
+        let retry_after = match &error {
+            AppError::RateLimited { retry_after_secs } => *retry_after_secs,
+            _ => 1,
+        };
+        let mut response = error_response(
+            headers,
+            StatusCode::TOO_MANY_REQUESTS,
+            request_error(error.code(), error.to_string()),
+        );
+        if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        return response;
+    }
+
+    let operation = match graphql::check_document(&mut request, &app.state.config) {
         Ok(operation) => operation,
         Err(error) => return graphql_errors(media, vec![error]),
     };

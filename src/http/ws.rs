@@ -347,7 +347,7 @@ impl Connection {
         self.runs += 1;
         let run = self.runs;
 
-        let operation = graphql::operation_type(&mut request);
+        let operation = graphql::check_document(&mut request, &self.app.state.config);
         let state = self.app.state.clone();
         let schema = self.app.schema.clone();
         let outbound = self.outbound.clone();

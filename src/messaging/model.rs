@@ -135,6 +135,7 @@ impl Conversation {
     }
 
     /// Messages, newest first.
+    #[graphql(complexity = "pagination::page_cost(first, child_complexity)")]
     async fn messages(
         &self,
         ctx: &Context<'_>,

@@ -27,6 +27,7 @@ pub struct MessagingQuery;
 #[Object]
 impl MessagingQuery {
     /// The viewer's conversations, most recent activity first.
+    #[graphql(complexity = "pagination::page_cost(first, child_complexity)")]
     async fn conversations(
         &self,
         ctx: &Context<'_>,

@@ -31,6 +31,7 @@ impl NoteQuery {
     }
 
     /// Notes, newest first.
+    #[graphql(complexity = "pagination::page_cost(first, child_complexity)")]
     async fn notes(
         &self,
         ctx: &Context<'_>,

@@ -63,6 +63,7 @@ impl UserQuery {
     }
 
     /// Users the viewer may see, newest first.
+    #[graphql(complexity = "pagination::page_cost(first, child_complexity)")]
     async fn users(
         &self,
         ctx: &Context<'_>,

@@ -7,6 +7,7 @@ mod errors;
 mod harness;
 mod http_spec;
 mod identity;
+mod limits;
 mod messaging;
 mod migrations;
 mod notes;
