@@ -11,6 +11,7 @@ pub mod http;
 pub mod messaging;
 pub mod notes;
 pub mod notifications;
+pub mod partners;
 pub mod persisted;
 pub mod profiles;
 pub mod ratelimit;

@@ -2,6 +2,7 @@
 //! `reconcile`.
 
 pub mod migrate;
+pub mod partners;
 pub mod seed;
 mod serve;
 
@@ -45,6 +46,13 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Manage partners, their API keys and the documents they may run.
+    Partners {
+        #[command(flatten)]
+        stores: StoreArgs,
+        #[command(subcommand)]
+        command: partners::PartnerCommand,
+    },
     /// Rebuild the vector index from the stores (arrives with the vectors work).
     Reindex,
     /// Check the stores against each other and repair (arrives with the vectors work).
@@ -70,6 +78,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Serve(args) => serve::run(args.config).await,
         Command::Migrate { stores, down } => migrate::run(stores.config, down).await,
         Command::Seed { stores, force } => seed::run(stores.config, force).await,
+        Command::Partners { stores, command } => partners::run(stores.config, command).await,
         Command::ExportSchema { output } => export_schema(output),
         Command::Reindex => not_yet("reindex"),
         Command::Reconcile => not_yet("reconcile"),

@@ -14,6 +14,28 @@ use async_graphql::{
 
 use crate::error::{ErrorCode, finish_server_error, request_error};
 
+/// Stops every operation after validation: for checking documents (partner manifests)
+/// against the schema without running them.
+pub struct ValidateOnly;
+
+impl ExtensionFactory for ValidateOnly {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(ValidateOnly)
+    }
+}
+
+#[async_trait::async_trait]
+impl Extension for ValidateOnly {
+    async fn execute(
+        &self,
+        _ctx: &ExtensionContext<'_>,
+        _operation_name: Option<&str>,
+        _next: async_graphql::extensions::NextExecute<'_>,
+    ) -> Response {
+        Response::new(async_graphql::Value::Null)
+    }
+}
+
 /// Gives every error of every response (query, mutation and each subscription event)
 /// its `extensions.code`, and masks internal errors. The one place codes are set.
 pub struct ErrorCodes;

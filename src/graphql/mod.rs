@@ -71,6 +71,18 @@ pub fn build_schema(state: &AppState) -> BraidSchema {
         .finish()
 }
 
+/// Checks a document against the schema without running it; the validation errors.
+pub async fn validate_document(query: &str) -> Vec<String> {
+    let schema = builder().extension(extensions::ValidateOnly).finish();
+    schema
+        .execute(Request::new(query))
+        .await
+        .errors
+        .into_iter()
+        .map(|e| e.message)
+        .collect()
+}
+
 /// The SDL of the schema (no stores needed), as committed in `schema/schema.graphql`.
 pub fn sdl() -> String {
     builder().finish().sdl()

@@ -28,6 +28,9 @@ pub enum Viewer {
     Anonymous,
     /// A valid session token was presented.
     User(SignedIn),
+    /// A partner's API key was presented: sees what anonymous viewers see, runs only the
+    /// partner's published documents, and may not act as a user.
+    Partner(crate::partners::PartnerId),
 }
 
 impl Viewer {
@@ -36,6 +39,9 @@ impl Viewer {
         match self {
             Viewer::User(signed_in) => Ok(signed_in),
             Viewer::Anonymous => Err(AppError::Unauthenticated("sign in to do this".to_owned())),
+            Viewer::Partner(_) => Err(AppError::Forbidden(
+                "partner keys cannot act as a user".to_owned(),
+            )),
         }
     }
 
@@ -43,7 +49,7 @@ impl Viewer {
     pub fn user_id(&self) -> Option<UserId> {
         match self {
             Viewer::User(signed_in) => Some(signed_in.user_id),
-            Viewer::Anonymous => None,
+            Viewer::Anonymous | Viewer::Partner(_) => None,
         }
     }
 

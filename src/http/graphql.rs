@@ -25,7 +25,7 @@ use crate::{
         self, ClientInfo,
         viewer::{self, Viewer},
     },
-    persisted,
+    partners, persisted,
 };
 
 /// `GET /graphql`: GraphiQL for browsers, otherwise a query from the URL parameters.
@@ -101,6 +101,24 @@ pub(super) async fn post(State(app): State<HttpState>, request: Request) -> Resp
 }
 
 /// Checks the parameters, resolves the viewer, and executes.
+/// The viewer of an HTTP request: a partner by `X-Api-Key`, a user by
+/// `Authorization: Bearer`, or anonymous.
+async fn authenticate(app: &HttpState, headers: &HeaderMap) -> Result<Viewer, AppError> {
+    if let Some(key) = headers.get("x-api-key") {
+        let key = key.to_str().unwrap_or_default().trim();
+        return match partners::find_by_key(&app.state.pg, key).await? {
+            Some(partner) => Ok(Viewer::Partner(partner.id)),
+            None => Err(AppError::Unauthenticated(
+                "the API key is invalid, expired or revoked".to_owned(),
+            )),
+        };
+    }
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    viewer::authenticate(&app.state, authorization).await
+}
+
 /// Counts the request against the viewer's per-minute budget: per user when signed in,
 /// per IP address otherwise.
 async fn rate_limit(app: &HttpState, viewer: &Viewer, client: &ClientInfo) -> Result<(), AppError> {
@@ -141,24 +159,7 @@ async fn run(
     let Some(media) = negotiate::negotiate(headers) else {
         return not_acceptable();
     };
-    if let Err(error) = persisted::resolve_automatic(&app.state, &mut params).await {
-        return match ErrorCode::of(&error) {
-            Some(ErrorCode::BadRequest) => error_response(headers, StatusCode::BAD_REQUEST, error),
-            _ => graphql_errors(media, vec![error]),
-        };
-    }
-    if let Err(message) = check_params(&params) {
-        return bad_request(headers, message);
-    }
-    let mut request: async_graphql::Request = match serde_json::from_value(Value::Object(params)) {
-        Ok(request) => request,
-        Err(error) => return bad_request(headers, format!("invalid GraphQL parameters: {error}")),
-    };
-
-    let authorization = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    let viewer = match viewer::authenticate(&app.state, authorization).await {
+    let viewer = match authenticate(&app, headers).await {
         Ok(viewer) => viewer,
         Err(error) => {
             let mut response = error_response(
@@ -172,6 +173,28 @@ async fn run(
             return response;
         }
     };
+    let documents = match &viewer {
+        Viewer::Partner(partner) => {
+            persisted::resolve_trusted(&app.state, *partner, &mut params).await
+        }
+        _ => persisted::resolve_automatic(&app.state, &mut params).await,
+    };
+    if let Err(error) = documents {
+        return match ErrorCode::of(&error) {
+            Some(ErrorCode::BadRequest) => error_response(headers, StatusCode::BAD_REQUEST, error),
+            _ => graphql_errors(media, vec![error]),
+        };
+    }
+    if let Err(message) = check_params(&params) {
+        return bad_request(headers, message);
+    }
+    let mut request: async_graphql::Request = match serde_json::from_value(Value::Object(params)) {
+        Ok(request) => request,
+        Err(error) => return bad_request(headers, format!("invalid GraphQL parameters: {error}")),
+    };
+    if matches!(viewer, Viewer::Partner(_)) {
+        request = request.disable_introspection();
+    }
 
     if let Err(error) = rate_limit(&app, &viewer, &client).await {
         let retry_after = match &error {

@@ -11,6 +11,7 @@ mod limits;
 mod messaging;
 mod migrations;
 mod notes;
+mod partners;
 mod people;
 mod persisted;
 mod schema;
