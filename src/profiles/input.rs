@@ -4,7 +4,8 @@ use async_graphql::{InputObject, MaybeUndefined};
 use chrono::{NaiveDate, Utc};
 
 use super::{
-    db::{NewEducation, NewExperience, NewPortfolioProject, ProfileFields},
+    db::ProfileFields,
+    history::{NewEducation, NewExperience, NewPortfolioProject},
     model::EducationLevel,
 };
 use crate::error::AppError;

@@ -11,7 +11,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::{
-    db,
+    db, history,
     model::{
         Education, EducationId, Experience, ExperienceId, IndividualProfile, PortfolioProject,
         PortfolioProjectId,
@@ -47,15 +47,15 @@ macro_rules! per_user_loader {
 
 per_user_loader!(
     /// Experiences by user.
-    ExperiencesLoader, Experience, db::experiences_of
+    ExperiencesLoader, Experience, history::experiences_of
 );
 per_user_loader!(
     /// Portfolio projects by user.
-    PortfolioProjectsLoader, PortfolioProject, db::portfolio_projects_of
+    PortfolioProjectsLoader, PortfolioProject, history::portfolio_projects_of
 );
 per_user_loader!(
     /// Educations by user.
-    EducationsLoader, Education, db::educations_of
+    EducationsLoader, Education, history::educations_of
 );
 
 /// Profiles by user.
@@ -133,13 +133,13 @@ pub async fn load_node(
 ) -> Result<Option<Node>, AppError> {
     let state = graphql::data::<AppState>(ctx)?;
     let found = match typename {
-        ExperienceId::TYPENAME => db::experience_by_id(&state.pg, id)
+        ExperienceId::TYPENAME => history::experience_by_id(&state.pg, id)
             .await?
             .map(|e| (e.user_id, Node::Experience(e))),
-        PortfolioProjectId::TYPENAME => db::portfolio_project_by_id(&state.pg, id)
+        PortfolioProjectId::TYPENAME => history::portfolio_project_by_id(&state.pg, id)
             .await?
             .map(|p| (p.user_id, Node::PortfolioProject(p))),
-        EducationId::TYPENAME => db::education_by_id(&state.pg, id)
+        EducationId::TYPENAME => history::education_by_id(&state.pg, id)
             .await?
             .map(|e| (e.user_id, Node::Education(e))),
         _ => None,

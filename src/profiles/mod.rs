@@ -2,6 +2,7 @@
 //! (seed table `projects`) and educations.
 
 mod db;
+mod history;
 mod input;
 mod loader;
 mod model;

@@ -6,7 +6,8 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::{
-    db::{self, HistoryTable, ProfileFields},
+    db::{self, ProfileFields},
+    history::{self, HistoryTable},
     input::{EducationInput, ExperienceInput, PortfolioProjectInput, ProfileInput},
     model::{
         Education, EducationId, Experience, ExperienceId, IndividualProfile, PortfolioProject,
@@ -30,7 +31,7 @@ async fn authorize(
 ) -> Result<UserId, AppError> {
     let viewer = graphql::data::<Viewer>(ctx)?;
     viewer.require_user()?;
-    let owner = db::owner_of(&mut *tx, table, id)
+    let owner = history::owner_of(&mut *tx, table, id)
         .await?
         .ok_or_else(|| AppError::NotFound("no such item".to_owned()))?;
     viewer.require_owner_or_admin(owner)?;
@@ -40,7 +41,7 @@ async fn authorize(
 async fn delete(ctx: &Context<'_>, table: HistoryTable, id: Uuid) -> Result<bool, AppError> {
     let mut tx = graphql::data::<AppState>(ctx)?.pg.begin().await?;
     authorize(ctx, &mut tx, table, id).await?;
-    let deleted = db::delete_item(&mut *tx, table, id).await?;
+    let deleted = history::delete_item(&mut *tx, table, id).await?;
     tx.commit().await?;
     Ok(deleted)
 }
@@ -68,7 +69,7 @@ pub(crate) async fn add_experience(
     input: ExperienceInput,
 ) -> Result<Experience, AppError> {
     let experience = input.parse()?;
-    Ok(db::insert_experience(db, Uuid::now_v7(), user, &experience).await?)
+    Ok(history::insert_experience(db, Uuid::now_v7(), user, &experience).await?)
 }
 
 /// Adds a checked project to `user`'s portfolio.
@@ -78,7 +79,7 @@ pub(crate) async fn add_portfolio_project(
     input: PortfolioProjectInput,
 ) -> Result<PortfolioProject, AppError> {
     let project = input.parse()?;
-    Ok(db::insert_portfolio_project(db, Uuid::now_v7(), user, &project).await?)
+    Ok(history::insert_portfolio_project(db, Uuid::now_v7(), user, &project).await?)
 }
 
 /// Adds a checked education to `user`'s history.
@@ -88,7 +89,7 @@ pub(crate) async fn add_education(
     input: EducationInput,
 ) -> Result<Education, AppError> {
     let education = input.parse()?;
-    Ok(db::insert_education(db, Uuid::now_v7(), user, &education).await?)
+    Ok(history::insert_education(db, Uuid::now_v7(), user, &education).await?)
 }
 
 /// Profile mutations.
@@ -132,7 +133,7 @@ impl ProfileMutation {
         let experience = input.parse()?;
         let mut tx = graphql::data::<AppState>(ctx)?.pg.begin().await?;
         let owner = authorize(ctx, &mut tx, HistoryTable::Experiences, id.0).await?;
-        let updated = db::insert_experience(&mut *tx, id.0, owner, &experience).await?;
+        let updated = history::insert_experience(&mut *tx, id.0, owner, &experience).await?;
         tx.commit().await?;
         Ok(updated)
     }
@@ -168,7 +169,7 @@ impl ProfileMutation {
         let project = input.parse()?;
         let mut tx = graphql::data::<AppState>(ctx)?.pg.begin().await?;
         let owner = authorize(ctx, &mut tx, HistoryTable::Projects, id.0).await?;
-        let updated = db::insert_portfolio_project(&mut *tx, id.0, owner, &project).await?;
+        let updated = history::insert_portfolio_project(&mut *tx, id.0, owner, &project).await?;
         tx.commit().await?;
         Ok(updated)
     }
@@ -204,7 +205,7 @@ impl ProfileMutation {
         let education = input.parse()?;
         let mut tx = graphql::data::<AppState>(ctx)?.pg.begin().await?;
         let owner = authorize(ctx, &mut tx, HistoryTable::Educations, id.0).await?;
-        let updated = db::insert_education(&mut *tx, id.0, owner, &education).await?;
+        let updated = history::insert_education(&mut *tx, id.0, owner, &education).await?;
         tx.commit().await?;
         Ok(updated)
     }

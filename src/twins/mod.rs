@@ -5,17 +5,19 @@
 mod config;
 mod db;
 mod docs;
+mod input;
 mod loader;
 mod model;
 mod mutation;
 mod query;
 
 pub use config::{TwinConfig, TwinConfigInput};
+pub use input::{CreateTwinInput, TwinDataSourceInput};
 pub use loader::{attach_loaders, load_twin, load_twins_of};
 pub use model::{
     DataSourceId, DigitalTwin, ModelVersion, ModelVersionId, TrainingJob, TrainingJobId,
     TwinDataSource, TwinId, TwinStatus,
 };
-pub use mutation::{CreateTwinInput, TwinDataSourceInput, TwinMutation};
+pub use mutation::TwinMutation;
 pub(crate) use mutation::{add_data_source, create as create_twin};
 pub use query::TwinQuery;

@@ -4,16 +4,17 @@
 //! document follows. When that second write fails the twin still exists, its `config`
 //! shows the defaults, and the next configuration save creates the document.
 
-use async_graphql::{Context, Enum, ID, InputObject, Json, Object};
+use async_graphql::{Context, ID, Object};
 use sqlx::PgConnection;
 
 use super::{
     config::{ConfigBody, TwinConfig, TwinConfigInput},
-    db::{self, NewDataSource},
+    db::{self},
     docs,
+    input::{CreateTwinInput, TwinDataSourceInput, TwinSwitch, UpdateTwinInput, description, name},
     model::{
-        DataSourceId, DataSourceKind, DigitalTwin, ModelVersion, ModelVersionId, TrainingJob,
-        TwinDataSource, TwinId, TwinStatus,
+        DataSourceId, DigitalTwin, ModelVersion, ModelVersionId, TrainingJob, TwinDataSource,
+        TwinId, TwinStatus,
     },
 };
 use crate::{
@@ -26,134 +27,6 @@ use crate::{
     state::AppState,
     users::{Role, UserId},
 };
-
-/// A new twin.
-#[derive(InputObject)]
-pub struct CreateTwinInput {
-    /// Display name (1 to 100 characters).
-    pub name: String,
-    /// What the twin is for (at most 2,000 characters).
-    pub description: Option<String>,
-    /// The first configuration; defaults where omitted.
-    pub config: Option<TwinConfigInput>,
-}
-
-/// States an owner may switch a twin to.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TwinSwitch {
-    /// Answer again (needs an active model version).
-    Active,
-    /// Stop answering.
-    Paused,
-}
-
-/// Changes to a twin.
-#[derive(InputObject)]
-pub(super) struct UpdateTwinInput {
-    /// Display name (1 to 100 characters).
-    pub name: Option<String>,
-    /// What the twin is for (at most 2,000 characters); empty clears it.
-    pub description: Option<String>,
-    /// Switch between active and paused.
-    pub status: Option<TwinSwitch>,
-}
-
-/// Something for a twin to learn from: exactly one of `text`, `url` or `filePath`.
-#[derive(InputObject)]
-pub struct TwinDataSourceInput {
-    /// Display name (1 to 255 characters).
-    pub name: String,
-    /// Text content (at most 100,000 characters).
-    pub text: Option<String>,
-    /// An http(s) URL.
-    pub url: Option<String>,
-    /// Path of an uploaded file.
-    pub file_path: Option<String>,
-    /// Extra facts, e.g. `{"mimeType": "application/pdf", "size": 12345}`.
-    pub metadata: Option<Json<serde_json::Value>>,
-}
-
-fn name(field: &str, raw: &str, max: usize) -> Result<String, AppError> {
-    let value = raw.trim();
-    if value.is_empty() || value.chars().count() > max {
-        return Err(AppError::BadUserInput(format!(
-            "{field}: 1 to {max} characters"
-        )));
-    }
-    Ok(value.to_owned())
-}
-
-fn description(raw: Option<String>) -> Result<Option<String>, AppError> {
-    match raw.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()) {
-        Some(d) if d.chars().count() > 2000 => Err(AppError::BadUserInput(
-            "description: at most 2,000 characters".to_owned(),
-        )),
-        other => Ok(other),
-    }
-}
-
-impl TwinDataSourceInput {
-    fn parse(self) -> Result<NewDataSource, AppError> {
-        let name = name("name", &self.name, 255)?;
-        let metadata = match self.metadata {
-            Some(Json(value)) if value.is_object() && value.to_string().len() <= 8192 => value,
-            Some(_) => {
-                return Err(AppError::BadUserInput(
-                    "metadata: a JSON object of at most 8 KiB".to_owned(),
-                ));
-            }
-            None => serde_json::json!({}),
-        };
-        let (kind, text, url, path) = match (self.text, self.url, self.file_path) {
-            (Some(text), None, None)
-                if !text.trim().is_empty() && text.chars().count() <= 100_000 =>
-            {
-                (DataSourceKind::Text, Some(text), None, None)
-            }
-            (Some(_), None, None) => {
-                return Err(AppError::BadUserInput(
-                    "text: 1 to 100,000 characters".to_owned(),
-                ));
-            }
-            (None, Some(url), None) => {
-                let url = url.trim().to_owned();
-                if !(url.starts_with("https://") || url.starts_with("http://"))
-                    || url.len() > 2048
-                    || url.contains(char::is_whitespace)
-                {
-                    return Err(AppError::BadUserInput(
-                        "url: must be an http(s) URL".to_owned(),
-                    ));
-                }
-                (DataSourceKind::Url, None, Some(url), None)
-            }
-            (None, None, Some(path)) if !path.trim().is_empty() && path.len() <= 1024 => (
-                DataSourceKind::File,
-                None,
-                None,
-                Some(path.trim().to_owned()),
-            ),
-            (None, None, Some(_)) => {
-                return Err(AppError::BadUserInput(
-                    "filePath: 1 to 1,024 characters".to_owned(),
-                ));
-            }
-            _ => {
-                return Err(AppError::BadUserInput(
-                    "text: give exactly one of text, url or filePath".to_owned(),
-                ));
-            }
-        };
-        Ok(NewDataSource {
-            kind,
-            name,
-            text,
-            url,
-            path,
-            metadata,
-        })
-    }
-}
 
 /// The twin, locked in the caller's transaction, if the viewer may change it.
 async fn owned_twin(
