@@ -243,6 +243,18 @@ async fn run(
         _ => {}
     }
 
+    let (class, partner) = match &viewer {
+        Viewer::Anonymous => ("anonymous", String::from("-")),
+        Viewer::User(_) => ("user", String::from("-")),
+        Viewer::Partner(partner) => ("partner", partner.0.to_string()),
+    };
+    let kind = match operation {
+        Some(OperationType::Mutation) => "mutation",
+        Some(OperationType::Subscription) => "subscription",
+        _ => "query",
+    };
+    metrics::counter!("braid_graphql_operations_total", "viewer" => class, "partner" => partner, "type" => kind)
+        .increment(1);
     let request = graphql::prepare(request, &app.state, viewer, client);
     let response = graphql::execute(&app.schema, &app.state, request).await;
     if graphql::is_request_error(&response) {

@@ -100,6 +100,12 @@ async fn malformed_requests_get_4xx_with_a_code() {
     );
 
     let invalid = post(&url, Some(GRAPHQL_RESPONSE), json!({ "query": "{ nope }" })).await;
+    post(
+        &served.url("/graphql"),
+        None,
+        json!({ "query": "{ __typename }" }),
+    )
+    .await;
     assert_eq!(invalid.status(), StatusCode::BAD_REQUEST);
 
     // The legacy media type answers 200 to a well-formed request, errors in the body.
@@ -231,6 +237,16 @@ async fn health_readiness_and_metrics() {
         .await
         .expect("sent");
     assert_eq!(health.status(), StatusCode::OK);
+    let request_id = health
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert_eq!(
+        request_id.len(),
+        36,
+        "every response carries its request id"
+    );
 
     let ready = client
         .get(served.url("/readyz"))
@@ -260,6 +276,12 @@ async fn health_readiness_and_metrics() {
         .await
         .expect("text");
     assert!(metrics.contains("braid_http_requests_total{"), "{metrics}");
+    assert!(
+        metrics.contains(
+            "braid_graphql_operations_total{viewer=\"anonymous\",partner=\"-\",type=\"query\"}"
+        ),
+        "{metrics}"
+    );
     assert!(
         metrics.contains("braid_graphql_errors_total{code=\"GRAPHQL_VALIDATION_FAILED\"}"),
         "{metrics}"
