@@ -25,13 +25,24 @@ use crate::{
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "braid-demo-password";
 
-const PEOPLE: &str = include_str!("../../seed/people.json");
+const PEOPLE: &str = include_str!("../../../seed/people.json");
 
 const DEMO_NOTES: &[&str] = &[
     "Welcome to braid: this note lives in PostgreSQL, its history in MongoDB.",
     "Try `subscription { noteAdded { body } }` in one GraphiQL tab and `createNote` in another.",
     "Every list is a Relay connection: ask for `pageInfo { endCursor hasNextPage }`.",
 ];
+
+/// A seeded account, as the domain seeds in this folder see it.
+#[derive(Clone, Debug)]
+pub(super) struct DemoUser {
+    pub(super) id: UserId,
+    pub(super) role: Role,
+    /// First and last name.
+    pub(super) name: String,
+    /// Names of the person's skills (all in the skill catalogue).
+    pub(super) skills: Vec<String>,
+}
 
 #[derive(Deserialize)]
 struct People {
@@ -155,6 +166,15 @@ pub async fn run(config: Config, force: bool) -> anyhow::Result<()> {
     let conversations = seed_conversations(&state, &accounts, &twins)
         .await
         .context("seeding conversations")?;
+    let demo_users: Vec<DemoUser> = accounts
+        .iter()
+        .map(|(id, person)| DemoUser {
+            id: *id,
+            role: Role::parse(&person.role).unwrap_or(Role::Individual),
+            name: format!("{} {}", person.profile.first_name, person.profile.last_name),
+            skills: person.skills.iter().map(|s| s.name.clone()).collect(),
+        })
+        .collect();
     for body in DEMO_NOTES {
         notes::create_note(&state, body).await?;
     }
