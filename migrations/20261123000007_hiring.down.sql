@@ -1,0 +1,1 @@
+drop function enforce_transition();
