@@ -1,1 +1,9 @@
+drop table interviews;
+drop table job_applications;
+drop function job_applications_job_open();
+drop table job_skills;
+drop table jobs;
+drop table employer_members;
+drop function employer_members_keep_an_owner();
+drop table employer_organizations;
 drop function enforce_transition();

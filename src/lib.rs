@@ -7,6 +7,7 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod graphql;
+pub mod hiring;
 pub mod http;
 pub mod messaging;
 pub mod notes;

@@ -2,6 +2,7 @@
 //! data (viewer and DataLoaders) every operation runs with.
 
 pub mod extensions;
+pub mod input;
 mod limits;
 pub mod node;
 pub mod pagination;
@@ -12,7 +13,7 @@ use async_graphql::{MergedObject, MergedSubscription, Request, Response, Schema,
 use crate::{
     auth,
     error::{ErrorCode, request_error},
-    messaging, notes, notifications, profiles, skills,
+    hiring, messaging, notes, notifications, profiles, skills,
     state::AppState,
     system, twins, users,
 };
@@ -26,6 +27,7 @@ pub struct Query(
     users::UserQuery,
     skills::SkillQuery,
     twins::TwinQuery,
+    hiring::HiringQuery,
     messaging::MessagingQuery,
     notifications::NotificationQuery,
     notes::NoteQuery,
@@ -40,6 +42,10 @@ pub struct Mutation(
     profiles::ProfileMutation,
     skills::SkillMutation,
     twins::TwinMutation,
+    hiring::OrganizationMutation,
+    hiring::JobMutation,
+    hiring::ApplicationMutation,
+    hiring::InterviewMutation,
     messaging::MessagingMutation,
     notifications::NotificationMutation,
     notes::NoteMutation,
@@ -119,6 +125,7 @@ pub fn prepare(request: Request, state: &AppState, viewer: Viewer, client: Clien
     let request = skills::attach_loaders(request, state);
     let request = twins::attach_loaders(request, state);
     let request = messaging::attach_loaders(request, state);
+    let request = hiring::attach_loaders(request, state);
     notes::attach_loaders(request, state)
 }
 

@@ -9,12 +9,11 @@ use uuid::Uuid;
 
 use crate::{
     error::AppError,
-    graphql,
+    hiring::{self, Interview, Job, JobApplication, Organization},
     messaging::{self, Conversation, ConversationId},
     notes::{self, Note, NoteId},
     profiles::{self, Education, Experience, PortfolioProject},
     skills::{self, Skill, SkillId},
-    state::AppState,
     twins::{self, DigitalTwin, TwinId},
     users::{self, User, UserId},
 };
@@ -94,6 +93,14 @@ pub enum Node {
     Conversation(Conversation),
     /// A note.
     Note(Note),
+    /// An employer organization.
+    Organization(Organization),
+    /// A job.
+    Job(Job),
+    /// A job application.
+    JobApplication(JobApplication),
+    /// An interview.
+    Interview(Interview),
 }
 
 /// `node(id:)`.
@@ -112,12 +119,9 @@ impl NodeQuery {
         };
         Ok(match typename.as_str() {
             UserId::TYPENAME => users::load_user(ctx, UserId(uuid)).await?.map(Node::User),
-            SkillId::TYPENAME => {
-                let state = graphql::data::<AppState>(ctx)?;
-                skills::load_skill(state, SkillId(uuid))
-                    .await?
-                    .map(Node::Skill)
-            }
+            SkillId::TYPENAME => skills::load_skill(ctx, SkillId(uuid))
+                .await?
+                .map(Node::Skill),
             NoteId::TYPENAME => notes::load(ctx, NoteId(uuid)).await?.map(Node::Note),
             TwinId::TYPENAME => twins::load_twin(ctx, TwinId(uuid))
                 .await?
@@ -125,7 +129,10 @@ impl NodeQuery {
             ConversationId::TYPENAME => messaging::load_conversation(ctx, ConversationId(uuid))
                 .await?
                 .map(Node::Conversation),
-            other => profiles::load_node(ctx, other, uuid).await?,
+            other => match profiles::load_node(ctx, other, uuid).await? {
+                Some(node) => Some(node),
+                None => hiring::load_node(ctx, other, uuid).await?,
+            },
         })
     }
 }

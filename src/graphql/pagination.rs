@@ -30,7 +30,7 @@ pub fn page_cost(first: Option<i32>, child_complexity: usize) -> usize {
 }
 
 /// A position in a list ordered by (timestamp, id), newest first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct KeysetCursor {
     /// The row's sort timestamp.
     pub at: DateTime<Utc>,

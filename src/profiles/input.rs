@@ -8,41 +8,10 @@ use super::{
     history::{NewEducation, NewExperience, NewPortfolioProject},
     model::EducationLevel,
 };
-use crate::error::AppError;
-
-/// Trims `raw`; empty means absent. Longer than `max` characters is `BAD_USER_INPUT`.
-pub(super) fn text(
-    field: &str,
-    raw: Option<String>,
-    max: usize,
-) -> Result<Option<String>, AppError> {
-    match raw.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) {
-        Some(v) if v.chars().count() > max => Err(AppError::BadUserInput(format!(
-            "{field}: at most {max} characters"
-        ))),
-        other => Ok(other),
-    }
-}
-
-fn required(field: &str, raw: String, max: usize) -> Result<String, AppError> {
-    text(field, Some(raw), max)?
-        .ok_or_else(|| AppError::BadUserInput(format!("{field}: must not be empty")))
-}
-
-fn url(field: &str, raw: Option<String>) -> Result<Option<String>, AppError> {
-    let url = text(field, raw, 2048)?;
-    match url {
-        Some(u)
-            if !(u.starts_with("https://") || u.starts_with("http://"))
-                || u.contains(char::is_whitespace) =>
-        {
-            Err(AppError::BadUserInput(format!(
-                "{field}: must be an http(s) URL"
-            )))
-        }
-        other => Ok(other),
-    }
-}
+use crate::{
+    error::AppError,
+    graphql::input::{required, text, url},
+};
 
 /// The one period rule of experiences, projects and educations: a start not in the
 /// future, an end on or after the start, and no end while current.

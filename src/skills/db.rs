@@ -49,14 +49,16 @@ pub(super) async fn search(
     .map(|rows| rows.into_iter().map(Skill::from).collect())
 }
 
-pub(super) async fn by_id(db: impl PgExecutor<'_>, id: SkillId) -> sqlx::Result<Option<Skill>> {
+/// Catalogue entries by id, in one statement.
+#[tracing::instrument(skip_all, fields(count = ids.len()))]
+pub(super) async fn by_ids(db: impl PgExecutor<'_>, ids: &[Uuid]) -> sqlx::Result<Vec<Skill>> {
     sqlx::query_as::<_, SkillRow>(
-        "select id, name::text as name, category, description from skills where id = $1",
+        "select id, name::text as name, category, description from skills where id = any($1)",
     )
-    .bind(id.0)
-    .fetch_optional(db)
+    .bind(ids)
+    .fetch_all(db)
     .await
-    .map(|row| row.map(Skill::from))
+    .map(|rows| rows.into_iter().map(Skill::from).collect())
 }
 
 /// Adds a curated skill; a duplicate name is `CONFLICT`.

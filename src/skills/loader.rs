@@ -30,14 +30,35 @@ impl Loader<UserId> for UserSkillsLoader {
     }
 }
 
-/// Adds this domain's loader to a request.
-pub fn attach_loaders(request: Request, state: &AppState) -> Request {
-    request.data(graphql::loader(state, UserSkillsLoader(state.pg.clone())))
+/// Catalogue entries by id: one statement per batch.
+pub(super) struct SkillLoader(PgPool);
+
+impl Loader<SkillId> for SkillLoader {
+    type Value = Skill;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[SkillId]) -> Result<HashMap<SkillId, Skill>, AppError> {
+        let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
+        Ok(db::by_ids(&self.0, &ids)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s))
+            .collect())
+    }
 }
 
-/// A skill by id, for `node(id:)` (the catalogue is public).
-pub async fn load_skill(state: &AppState, id: SkillId) -> Result<Option<Skill>, AppError> {
-    Ok(db::by_id(&state.pg, id).await?)
+/// Adds this domain's loaders to a request.
+pub fn attach_loaders(request: Request, state: &AppState) -> Request {
+    request
+        .data(graphql::loader(state, UserSkillsLoader(state.pg.clone())))
+        .data(graphql::loader(state, SkillLoader(state.pg.clone())))
+}
+
+/// A skill by id (the catalogue is public), batched with the request's other lookups.
+pub async fn load_skill(ctx: &Context<'_>, id: SkillId) -> Result<Option<Skill>, AppError> {
+    graphql::data::<DataLoader<SkillLoader>>(ctx)?
+        .load_one(id)
+        .await
 }
 
 /// A user's skills, highlighted and strongest first.

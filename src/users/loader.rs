@@ -65,6 +65,18 @@ pub async fn load_user(ctx: &Context<'_>, id: UserId) -> Result<Option<User>, Ap
     Ok(user.filter(|user| user.visible_to(viewer)))
 }
 
+/// A user who has shared themself with the viewer by acting towards them (applying to
+/// a job of the viewer's organization, booking the viewer's service, joining the
+/// viewer's organization): visible whatever their profile visibility while their
+/// account is active. Their private fields stay masked as usual.
+pub async fn load_user_shared(ctx: &Context<'_>, id: UserId) -> Result<Option<User>, AppError> {
+    let viewer = graphql::data::<Viewer>(ctx)?;
+    let user = graphql::data::<DataLoader<UserLoader>>(ctx)?
+        .load_one(id)
+        .await?;
+    Ok(user.filter(|user| user.is_active || viewer.is_self_or_admin(user.id)))
+}
+
 pub(super) async fn load_settings(
     ctx: &Context<'_>,
     id: UserId,

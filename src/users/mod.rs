@@ -11,7 +11,7 @@ mod settings;
 pub(crate) use db::{
     NewAccount, create_account, find_login_candidate, record_login, set_password_hash, set_privacy,
 };
-pub use loader::{attach_loaders, find_user, load_user};
+pub use loader::{attach_loaders, find_user, load_user, load_user_shared};
 pub use model::{ProfileVisibility, Role, User, UserId};
 pub use mutation::UserMutation;
 pub use query::UserQuery;

@@ -5,6 +5,8 @@
 //! educations. Every demo account signs in with [`DEMO_PASSWORD`]. Everything goes
 //! through the same checked domain functions the API uses.
 
+mod hiring;
+
 use anyhow::Context;
 use async_graphql::MaybeUndefined;
 use chrono::NaiveDate;
@@ -175,6 +177,9 @@ pub async fn run(config: Config, force: bool) -> anyhow::Result<()> {
             skills: person.skills.iter().map(|s| s.name.clone()).collect(),
         })
         .collect();
+    let (organizations, jobs, applications) = hiring::seed(&state, &demo_users)
+        .await
+        .context("seeding hiring")?;
     for body in DEMO_NOTES {
         notes::create_note(&state, body).await?;
     }
@@ -183,6 +188,9 @@ pub async fn run(config: Config, force: bool) -> anyhow::Result<()> {
         skills = people.skills.len(),
         twins = twins.len(),
         conversations,
+        organizations,
+        jobs,
+        applications,
         notes = DEMO_NOTES.len(),
         password = DEMO_PASSWORD,
         "demo data loaded"
