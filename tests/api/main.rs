@@ -5,6 +5,7 @@ mod clients;
 mod config;
 mod errors;
 mod harness;
+mod hiring;
 mod http_spec;
 mod identity;
 mod limits;

@@ -45,6 +45,12 @@ pub(crate) async fn set_job_status(
 ) -> Result<Job, AppError> {
     let mut tx = state.pg.begin().await?;
     let job = managed_job(&mut tx, actor, id).await?;
+    if job.status == status {
+        return Err(AppError::Conflict(format!(
+            "the job is already {}",
+            status.as_str()
+        )));
+    }
     if status == JobStatus::Published
         && job
             .application_deadline
