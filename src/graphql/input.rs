@@ -4,11 +4,7 @@
 use crate::error::AppError;
 
 /// Trims `raw`; empty means absent. Longer than `max` characters is `BAD_USER_INPUT`.
-pub fn text(
-    field: &str,
-    raw: Option<String>,
-    max: usize,
-) -> Result<Option<String>, AppError> {
+pub fn text(field: &str, raw: Option<String>, max: usize) -> Result<Option<String>, AppError> {
     match raw.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) {
         Some(v) if v.chars().count() > max => Err(AppError::BadUserInput(format!(
             "{field}: at most {max} characters"

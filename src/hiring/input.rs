@@ -145,7 +145,9 @@ pub(crate) struct JobSkillFields {
 
 fn salary(field: &str, value: Option<Decimal>) -> Result<Option<Decimal>, AppError> {
     match value {
-        Some(v) if v.is_sign_negative() || v.scale() > 2 || v >= Decimal::from(10_000_000_000i64) => {
+        Some(v)
+            if v.is_sign_negative() || v.scale() > 2 || v >= Decimal::from(10_000_000_000i64) =>
+        {
             Err(AppError::BadUserInput(format!(
                 "{field}: a non-negative amount with at most 2 decimals, below 10^10"
             )))

@@ -1,6 +1,8 @@
 //! `Job` and `JobSkill`.
 
-use async_graphql::{ComplexObject, Context, Enum, ID, Object, SimpleObject, connection::Connection};
+use async_graphql::{
+    ComplexObject, Context, Enum, ID, Object, SimpleObject, connection::Connection,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
@@ -266,11 +268,18 @@ impl Job {
         let mut applications = loader::load_applications_page(ctx, page).await?;
         let has_next = applications.len() as i64 > limit;
         applications.truncate(limit as usize);
-        Ok(Some(JobApplication::connection(applications, after.is_some(), has_next)))
+        Ok(Some(JobApplication::connection(
+            applications,
+            after.is_some(),
+            has_next,
+        )))
     }
 
     /// The viewer's own application to this job, if any.
-    async fn viewer_application(&self, ctx: &Context<'_>) -> Result<Option<JobApplication>, AppError> {
+    async fn viewer_application(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<JobApplication>, AppError> {
         match graphql::data::<Viewer>(ctx)?.user_id() {
             Some(viewer) => loader::load_application_of(ctx, self.id, viewer).await,
             None => Ok(None),

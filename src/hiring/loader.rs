@@ -216,7 +216,10 @@ pub(super) async fn load_job(ctx: &Context<'_>, id: JobId) -> Result<Option<Job>
     Ok(access::may_see_job(ctx, &job).await?.then_some(job))
 }
 
-pub(super) async fn load_job_skills(ctx: &Context<'_>, job: JobId) -> Result<Vec<JobSkill>, AppError> {
+pub(super) async fn load_job_skills(
+    ctx: &Context<'_>,
+    job: JobId,
+) -> Result<Vec<JobSkill>, AppError> {
     Ok(graphql::data::<DataLoader<JobSkillsLoader>>(ctx)?
         .load_one(job)
         .await?
@@ -270,7 +273,11 @@ pub(super) async fn load_interviews(
 }
 
 /// `node(id:)` for this domain's types, when the viewer may see the object.
-pub async fn load_node(ctx: &Context<'_>, typename: &str, uuid: Uuid) -> Result<Option<Node>, AppError> {
+pub async fn load_node(
+    ctx: &Context<'_>,
+    typename: &str,
+    uuid: Uuid,
+) -> Result<Option<Node>, AppError> {
     use crate::graphql::node::NodeId;
     Ok(match typename {
         OrganizationId::TYPENAME => load_organization(ctx, OrganizationId(uuid))

@@ -18,13 +18,13 @@ mod organization;
 mod query;
 mod search;
 
-pub use input::{ApplicationInput, InterviewInput, JobInput, JobSkillInput, OrganizationInput};
-pub use search::{JobCursor, JobFilter, JobOrder};
 pub use application::{ApplicationId, ApplicationStatus, JobApplication};
+pub use input::{ApplicationInput, InterviewInput, JobInput, JobSkillInput, OrganizationInput};
 pub use interview::{Interview, InterviewId, InterviewStatus, InterviewType};
 pub use job::{EmploymentType, ExperienceLevel, Job, JobId, JobSkill, JobStatus, RemoteType};
 pub use loader::{attach_loaders, load_node};
+pub(crate) use mutation::seeding;
 pub use mutation::{ApplicationMutation, InterviewMutation, JobMutation, OrganizationMutation};
 pub use organization::{CompanySize, MemberRole, Organization, OrganizationId, OrganizationMember};
 pub use query::HiringQuery;
-pub(crate) use mutation::seeding;
+pub use search::{JobCursor, JobFilter, JobOrder};

@@ -1,6 +1,8 @@
 //! `Organization` and `OrganizationMember`.
 
-use async_graphql::{ComplexObject, Context, Enum, ID, Object, SimpleObject, connection::Connection};
+use async_graphql::{
+    ComplexObject, Context, Enum, ID, Object, SimpleObject, connection::Connection,
+};
 use chrono::{DateTime, Utc};
 
 use super::{
@@ -150,7 +152,10 @@ impl Organization {
     }
 
     /// The people of the organization, owners first. Members and admins only.
-    async fn members(&self, ctx: &Context<'_>) -> Result<Option<Vec<OrganizationMember>>, AppError> {
+    async fn members(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<Vec<OrganizationMember>>, AppError> {
         if !access::is_member_or_admin(ctx, self.id).await? {
             return Ok(None);
         }

@@ -57,7 +57,11 @@ impl HiringQuery {
     }
 
     /// An organization by global ID.
-    async fn organization(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Organization>, AppError> {
+    async fn organization(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<Option<Organization>, AppError> {
         loader::load_organization(ctx, OrganizationId::from_global(&id)?).await
     }
 
@@ -70,7 +74,11 @@ impl HiringQuery {
 
     /// An application by global ID; `null` unless the viewer is its applicant, a member
     /// of the job's organization or an admin.
-    async fn application(&self, ctx: &Context<'_>, id: ID) -> Result<Option<JobApplication>, AppError> {
+    async fn application(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<Option<JobApplication>, AppError> {
         loader::load_application(ctx, ApplicationId::from_global(&id)?).await
     }
 
@@ -87,9 +95,14 @@ impl HiringQuery {
         let viewer = graphql::data::<Viewer>(ctx)?.require_user()?;
         let limit = pagination::page_size(first)?;
         let after = pagination::after_cursor(after.as_deref())?;
-        let mut page =
-            db::applications::page_of_applicant(&state.pg, viewer.user_id, status, after, limit + 1)
-                .await?;
+        let mut page = db::applications::page_of_applicant(
+            &state.pg,
+            viewer.user_id,
+            status,
+            after,
+            limit + 1,
+        )
+        .await?;
         let has_next = page.len() as i64 > limit;
         page.truncate(limit as usize);
         Ok(JobApplication::connection(page, after.is_some(), has_next))

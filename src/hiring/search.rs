@@ -83,10 +83,17 @@ impl CursorType for JobCursor {
             .and_then(|b| String::from_utf8(b).ok())
             .ok_or_else(invalid)?;
         let parts: Vec<&str> = text.split(':').collect();
-        let at = |micros: &str| micros.parse().ok().and_then(DateTime::from_timestamp_micros);
+        let at = |micros: &str| {
+            micros
+                .parse()
+                .ok()
+                .and_then(DateTime::from_timestamp_micros)
+        };
         let id = |raw: &str| Uuid::parse_str(raw).ok();
         let cursor = match parts.as_slice() {
-            ["n", micros, uuid] => at(micros).zip(id(uuid)).map(|(a, i)| JobCursor::Newest(a, i)),
+            ["n", micros, uuid] => at(micros)
+                .zip(id(uuid))
+                .map(|(a, i)| JobCursor::Newest(a, i)),
             ["r", rank, micros, uuid] => rank
                 .parse::<f64>()
                 .ok()
@@ -136,13 +143,22 @@ pub(super) async fn board(
         is_admin: viewer.is_admin(),
     };
     let limit = pagination::page_size(first)?;
-    let mut page = self::page(&state.pg, &reader, filter, order, after.as_deref(), limit + 1).await?;
+    let mut page = self::page(
+        &state.pg,
+        &reader,
+        filter,
+        order,
+        after.as_deref(),
+        limit + 1,
+    )
+    .await?;
     let has_next = page.len() as i64 > limit;
     page.truncate(limit as usize);
     let mut connection = Connection::new(after.is_some(), has_next);
-    connection
-        .edges
-        .extend(page.into_iter().map(|listed| Edge::new(listed.cursor, listed.job)));
+    connection.edges.extend(
+        page.into_iter()
+            .map(|listed| Edge::new(listed.cursor, listed.job)),
+    );
     Ok(connection)
 }
 
@@ -198,10 +214,12 @@ async fn page(
         sql.push(" and j.remote_type = ").push_bind(remote.as_str());
     }
     if let Some(employment) = filter.employment_type {
-        sql.push(" and j.employment_type = ").push_bind(employment.as_str());
+        sql.push(" and j.employment_type = ")
+            .push_bind(employment.as_str());
     }
     if let Some(level) = filter.experience_level {
-        sql.push(" and j.experience_level = ").push_bind(level.as_str());
+        sql.push(" and j.experience_level = ")
+            .push_bind(level.as_str());
     }
     if let Some(skill) = &filter.skill {
         sql.push(" and exists (select 1 from job_skills s where s.job_id = j.id and s.skill_id = ")
@@ -209,14 +227,17 @@ async fn page(
             .push(")");
     }
     if let Some(amount) = filter.salary_min {
-        sql.push(" and coalesce(j.salary_max, j.salary_min) >= ").push_bind(amount);
+        sql.push(" and coalesce(j.salary_max, j.salary_min) >= ")
+            .push_bind(amount);
     }
     if let Some(organization) = &filter.organization_id {
         sql.push(" and j.organization_id = ")
             .push_bind(OrganizationId::from_global(organization)?.0);
     }
     if let Some(q) = &search {
-        sql.push(" and j.search @@ websearch_to_tsquery('english', ").push_bind(q.clone()).push(")");
+        sql.push(" and j.search @@ websearch_to_tsquery('english', ")
+            .push_bind(q.clone())
+            .push(")");
     }
     let mismatch = || AppError::BadUserInput("after: the cursor is from another order".to_owned());
     let sort_at = "coalesce(j.published_at, j.created_at)";

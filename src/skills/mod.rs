@@ -10,10 +10,10 @@ mod model;
 mod mutation;
 mod query;
 
+pub(crate) use db::ensure_skill;
 pub use loader::{attach_loaders, load_skill, load_user_skills};
 pub use model::{Skill, SkillCategory, SkillId, UserSkill};
 pub use mutation::SetSkillInput;
 pub use mutation::SkillMutation;
-pub(crate) use db::ensure_skill;
 pub(crate) use mutation::list_skill;
 pub use query::SkillQuery;

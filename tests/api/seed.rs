@@ -34,6 +34,47 @@ async fn demo_data_has_people_across_roles_and_loads_once() {
         "{login}"
     );
 
+    // Hiring: every job and application state, interviews with feedback.
+    let job_states: Vec<String> =
+        sqlx::query_scalar("select distinct status from jobs order by status")
+            .fetch_all(&app.state.pg)
+            .await
+            .expect("job states");
+    assert_eq!(job_states, ["closed", "draft", "published"]);
+    let application_states: Vec<String> =
+        sqlx::query_scalar("select distinct status from job_applications order by status")
+            .fetch_all(&app.state.pg)
+            .await
+            .expect("application states");
+    assert_eq!(
+        application_states,
+        [
+            "accepted",
+            "applied",
+            "interviewed",
+            "offered",
+            "rejected",
+            "reviewing",
+            "withdrawn"
+        ]
+    );
+    let rated: i64 = sqlx::query_scalar(
+        "select count(*) from interviews where status = 'completed' and rating is not null",
+    )
+    .fetch_one(&app.state.pg)
+    .await
+    .expect("interviews");
+    assert!(rated > 0);
+    let board = app
+        .graphql("{ jobs(first: 5, filter: { search: \"rust\" }, orderBy: RELEVANCE) { edges { node { title organization { name } } } } }", json!({}))
+        .await;
+    assert!(
+        board["data"]["jobs"]["edges"]
+            .as_array()
+            .is_some_and(|e| !e.is_empty()),
+        "{board}"
+    );
+
     seed::run((*app.state.config).clone(), false)
         .await
         .expect("a second seed is a no-op");

@@ -20,21 +20,96 @@ use crate::{
 };
 
 const ORGANIZATIONS: &[(&str, &str, CompanySize, &str)] = &[
-    ("Northwind Analytics", "Data platforms", CompanySize::Employees51To200, "Berlin, Germany"),
-    ("Lumen Health", "Healthcare", CompanySize::Employees201To1000, "Boston, USA"),
-    ("Kestrel Robotics", "Robotics", CompanySize::Employees11To50, "Shenzhen, China"),
-    ("Tidewater Bank", "Fintech", CompanySize::Employees1001To5000, "London, UK"),
-    ("Orchard Learning", "Education", CompanySize::Employees51To200, "Toronto, Canada"),
-    ("Basalt Cloud", "Infrastructure", CompanySize::Employees201To1000, "Dublin, Ireland"),
-    ("Juniper Games", "Gaming", CompanySize::Employees11To50, "Montreal, Canada"),
-    ("Meridian Logistics", "Logistics", CompanySize::Employees5000Plus, "Rotterdam, Netherlands"),
-    ("Sable Security", "Cybersecurity", CompanySize::Employees51To200, "Tel Aviv, Israel"),
-    ("Cirrus Commerce", "E-commerce", CompanySize::Employees1001To5000, "Singapore"),
-    ("Fernleaf Energy", "Energy", CompanySize::Employees201To1000, "Copenhagen, Denmark"),
-    ("Quill Media", "Media", CompanySize::Employees1To10, "Lisbon, Portugal"),
-    ("Atlas Mobility", "Transport", CompanySize::Employees201To1000, "Munich, Germany"),
-    ("Pebble Finance", "Fintech", CompanySize::Employees11To50, "São Paulo, Brazil"),
-    ("Harbor AI", "Artificial intelligence", CompanySize::Employees51To200, "San Francisco, USA"),
+    (
+        "Northwind Analytics",
+        "Data platforms",
+        CompanySize::Employees51To200,
+        "Berlin, Germany",
+    ),
+    (
+        "Lumen Health",
+        "Healthcare",
+        CompanySize::Employees201To1000,
+        "Boston, USA",
+    ),
+    (
+        "Kestrel Robotics",
+        "Robotics",
+        CompanySize::Employees11To50,
+        "Shenzhen, China",
+    ),
+    (
+        "Tidewater Bank",
+        "Fintech",
+        CompanySize::Employees1001To5000,
+        "London, UK",
+    ),
+    (
+        "Orchard Learning",
+        "Education",
+        CompanySize::Employees51To200,
+        "Toronto, Canada",
+    ),
+    (
+        "Basalt Cloud",
+        "Infrastructure",
+        CompanySize::Employees201To1000,
+        "Dublin, Ireland",
+    ),
+    (
+        "Juniper Games",
+        "Gaming",
+        CompanySize::Employees11To50,
+        "Montreal, Canada",
+    ),
+    (
+        "Meridian Logistics",
+        "Logistics",
+        CompanySize::Employees5000Plus,
+        "Rotterdam, Netherlands",
+    ),
+    (
+        "Sable Security",
+        "Cybersecurity",
+        CompanySize::Employees51To200,
+        "Tel Aviv, Israel",
+    ),
+    (
+        "Cirrus Commerce",
+        "E-commerce",
+        CompanySize::Employees1001To5000,
+        "Singapore",
+    ),
+    (
+        "Fernleaf Energy",
+        "Energy",
+        CompanySize::Employees201To1000,
+        "Copenhagen, Denmark",
+    ),
+    (
+        "Quill Media",
+        "Media",
+        CompanySize::Employees1To10,
+        "Lisbon, Portugal",
+    ),
+    (
+        "Atlas Mobility",
+        "Transport",
+        CompanySize::Employees201To1000,
+        "Munich, Germany",
+    ),
+    (
+        "Pebble Finance",
+        "Fintech",
+        CompanySize::Employees11To50,
+        "São Paulo, Brazil",
+    ),
+    (
+        "Harbor AI",
+        "Artificial intelligence",
+        CompanySize::Employees51To200,
+        "San Francisco, USA",
+    ),
 ];
 
 struct JobTemplate {
@@ -130,10 +205,19 @@ fn actor(user: &DemoUser) -> Actor {
 }
 
 /// Seeds the hiring domain; returns (organizations, jobs, applications).
-pub(super) async fn seed(state: &AppState, people: &[DemoUser]) -> anyhow::Result<(usize, usize, usize)> {
+pub(super) async fn seed(
+    state: &AppState,
+    people: &[DemoUser],
+) -> anyhow::Result<(usize, usize, usize)> {
     let employers: Vec<&DemoUser> = people.iter().filter(|p| p.role == Role::Employer).collect();
-    let individuals: Vec<&DemoUser> = people.iter().filter(|p| p.role == Role::Individual).collect();
-    anyhow::ensure!(employers.len() >= 3 && !individuals.is_empty(), "too few demo people");
+    let individuals: Vec<&DemoUser> = people
+        .iter()
+        .filter(|p| p.role == Role::Individual)
+        .collect();
+    anyhow::ensure!(
+        employers.len() >= 3 && !individuals.is_empty(),
+        "too few demo people"
+    );
     let mut skill_ids = std::collections::HashMap::new();
     for template in JOBS {
         for name in template.skills {
@@ -143,14 +227,19 @@ pub(super) async fn seed(state: &AppState, people: &[DemoUser]) -> anyhow::Resul
     let (mut jobs_made, mut applications_made) = (0, 0);
     let mut next_applicant = 0;
     for (n, (name, industry, size, location)) in ORGANIZATIONS.iter().enumerate() {
-        let team: Vec<&DemoUser> = (0..3).map(|k| employers[(n * 3 + k) % employers.len()]).collect();
+        let team: Vec<&DemoUser> = (0..3)
+            .map(|k| employers[(n * 3 + k) % employers.len()])
+            .collect();
         let owner = actor(team[0]);
         let organization = seeding::create_organization(
             state,
             owner,
             OrganizationInput {
                 name: (*name).to_owned(),
-                description: Some(format!("{name} builds {} products.", industry.to_lowercase())),
+                description: Some(format!(
+                    "{name} builds {} products.",
+                    industry.to_lowercase()
+                )),
                 industry: Some((*industry).to_owned()),
                 company_size: Some(*size),
                 founded_year: Some(1995 + (n as i32 * 2)),
@@ -172,7 +261,14 @@ pub(super) async fn seed(state: &AppState, people: &[DemoUser]) -> anyhow::Resul
                 member.id,
                 seeding::MemberFields {
                     role,
-                    title: Some(if role == MemberRole::Admin { "Head of Talent" } else { "Engineering Manager" }.to_owned()),
+                    title: Some(
+                        if role == MemberRole::Admin {
+                            "Head of Talent"
+                        } else {
+                            "Engineering Manager"
+                        }
+                        .to_owned(),
+                    ),
                     department: Some("People".to_owned()),
                 },
             )
@@ -196,7 +292,9 @@ pub(super) async fn seed(state: &AppState, people: &[DemoUser]) -> anyhow::Resul
                     salary_min: template.salary.map(|(min, _)| Decimal::from(min)),
                     salary_max: template.salary.map(|(_, max)| Decimal::from(max)),
                     salary_currency: template.salary.map(|_| "USD".to_owned()),
-                    application_deadline: Some((Utc::now() + Duration::days(30 + k as i64 * 7)).date_naive()),
+                    application_deadline: Some(
+                        (Utc::now() + Duration::days(30 + k as i64 * 7)).date_naive(),
+                    ),
                     skills: template
                         .skills
                         .iter()
@@ -227,7 +325,13 @@ pub(super) async fn seed(state: &AppState, people: &[DemoUser]) -> anyhow::Resul
                             "Hello {name}, I am {} and I would love to join you as {}. I bring {}.",
                             applicant.name,
                             template.title,
-                            applicant.skills.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+                            applicant
+                                .skills
+                                .iter()
+                                .take(3)
+                                .cloned()
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         )),
                         resume_url: None,
                         twin_enabled: i % 2 == 0,

@@ -52,7 +52,8 @@ impl From<ApplicationRow> for JobApplication {
 }
 
 /// The columns of an application row (`a`) with its job's organization (`j`).
-const COLUMNS: &str = "a.id, a.job_id, j.organization_id, a.applicant_id, a.cover_letter, a.resume_url,
+const COLUMNS: &str =
+    "a.id, a.job_id, j.organization_id, a.applicant_id, a.cover_letter, a.resume_url,
     a.twin_enabled, a.status, a.match_score, a.applied_at, a.updated_at";
 
 /// Records an application. A second one by the same person, or one to a job that is not
@@ -118,7 +119,10 @@ pub(crate) async fn set_status(
 
 /// Applications by id, in one statement.
 #[tracing::instrument(skip_all, fields(count = ids.len()))]
-pub(crate) async fn by_ids(db: impl PgExecutor<'_>, ids: &[Uuid]) -> sqlx::Result<Vec<JobApplication>> {
+pub(crate) async fn by_ids(
+    db: impl PgExecutor<'_>,
+    ids: &[Uuid],
+) -> sqlx::Result<Vec<JobApplication>> {
     sqlx::query_as::<_, ApplicationRow>(&format!(
         "select {COLUMNS} from job_applications a join jobs j on j.id = a.job_id where a.id = any($1)"
     ))

@@ -63,11 +63,13 @@ impl From<InterviewRow> for Interview {
 
 /// The columns of an interview (`i`) with its job's organization (`j`); queries join
 /// `job_applications a` and `jobs j`.
-const COLUMNS: &str = "i.id, i.application_id, j.organization_id, i.interviewer_id, i.title, i.description,
+const COLUMNS: &str =
+    "i.id, i.application_id, j.organization_id, i.interviewer_id, i.title, i.description,
     i.interview_type, i.location, i.is_virtual, i.meeting_link, i.scheduled_at, i.duration_minutes,
     i.status, i.feedback, i.rating, i.created_at";
 
-const JOINS: &str = "join job_applications a on a.id = i.application_id join jobs j on j.id = a.job_id";
+const JOINS: &str =
+    "join job_applications a on a.id = i.application_id join jobs j on j.id = a.job_id";
 
 /// Plans an interview.
 #[tracing::instrument(skip_all)]
@@ -142,13 +144,21 @@ pub(crate) async fn change(
     change: &InterviewChange,
 ) -> Result<Interview, AppError> {
     let (status, at, minutes, feedback, rating) = match change {
-        InterviewChange::Reschedule { at, minutes } => {
-            (InterviewStatus::Rescheduled, Some(*at), Some(*minutes), None, None)
-        }
+        InterviewChange::Reschedule { at, minutes } => (
+            InterviewStatus::Rescheduled,
+            Some(*at),
+            Some(*minutes),
+            None,
+            None,
+        ),
         InterviewChange::Cancel => (InterviewStatus::Canceled, None, None, None, None),
-        InterviewChange::Complete { feedback, rating } => {
-            (InterviewStatus::Completed, None, None, feedback.clone(), *rating)
-        }
+        InterviewChange::Complete { feedback, rating } => (
+            InterviewStatus::Completed,
+            None,
+            None,
+            feedback.clone(),
+            *rating,
+        ),
     };
     sqlx::query_as::<_, InterviewRow>(&format!(
         "with i as (

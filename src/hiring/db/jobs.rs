@@ -163,11 +163,13 @@ pub(crate) async fn set_status(
 
 /// A job, locked until the transaction ends.
 pub(crate) async fn for_update(db: impl PgExecutor<'_>, id: JobId) -> sqlx::Result<Option<Job>> {
-    sqlx::query_as::<_, JobRow>(&format!("select {COLUMNS} from jobs j where id = $1 for update"))
-        .bind(id.0)
-        .fetch_optional(db)
-        .await
-        .map(|row| row.map(Job::from))
+    sqlx::query_as::<_, JobRow>(&format!(
+        "select {COLUMNS} from jobs j where id = $1 for update"
+    ))
+    .bind(id.0)
+    .fetch_optional(db)
+    .await
+    .map(|row| row.map(Job::from))
 }
 
 /// Jobs by id, in one statement.
@@ -218,7 +220,10 @@ struct JobSkillRow {
 
 /// The skills of many jobs, required and most important first, in one statement.
 #[tracing::instrument(skip_all, fields(count = jobs.len()))]
-pub(crate) async fn skills_of(db: impl PgExecutor<'_>, jobs: &[Uuid]) -> sqlx::Result<Vec<JobSkill>> {
+pub(crate) async fn skills_of(
+    db: impl PgExecutor<'_>,
+    jobs: &[Uuid],
+) -> sqlx::Result<Vec<JobSkill>> {
     sqlx::query_as::<_, JobSkillRow>(
         "select job_id, skill_id, is_required, importance from job_skills where job_id = any($1)
          order by is_required desc, importance desc nulls last, created_at, skill_id",

@@ -24,9 +24,9 @@ pub(super) fn refused(error: sqlx::Error) -> AppError {
                 .map(|e| e.message().to_owned())
                 .unwrap_or_else(|| format!("{name}: this change of state is not allowed")),
         ),
-        "employer_members_last_owner" => conflict(
-            "an organization must keep an owner: make someone else owner first",
-        ),
+        "employer_members_last_owner" => {
+            conflict("an organization must keep an owner: make someone else owner first")
+        }
         "employer_members_pkey" => conflict("this user is already a member"),
         "employer_members_user_id_fkey" => input("userId: no user has this id"),
         "job_applications_one_per_applicant" => conflict("you have already applied to this job"),

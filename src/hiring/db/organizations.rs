@@ -102,7 +102,10 @@ pub(crate) async fn update(
 
 /// Organizations by id, in one statement.
 #[tracing::instrument(skip_all, fields(count = ids.len()))]
-pub(crate) async fn by_ids(db: impl PgExecutor<'_>, ids: &[Uuid]) -> sqlx::Result<Vec<Organization>> {
+pub(crate) async fn by_ids(
+    db: impl PgExecutor<'_>,
+    ids: &[Uuid],
+) -> sqlx::Result<Vec<Organization>> {
     sqlx::query_as::<_, OrganizationRow>(&format!(
         "select {COLUMNS} from employer_organizations where id = any($1)"
     ))
@@ -114,7 +117,10 @@ pub(crate) async fn by_ids(db: impl PgExecutor<'_>, ids: &[Uuid]) -> sqlx::Resul
 
 /// The organizations a user belongs to, by name.
 #[tracing::instrument(skip_all)]
-pub(crate) async fn of_member(db: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<Vec<Organization>> {
+pub(crate) async fn of_member(
+    db: impl PgExecutor<'_>,
+    user: UserId,
+) -> sqlx::Result<Vec<Organization>> {
     sqlx::query_as::<_, OrganizationRow>(
         "select o.id, o.name, o.description, o.industry, o.company_size, o.founded_year, o.website_url,
                 o.logo_url, o.location, o.created_at

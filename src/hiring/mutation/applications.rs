@@ -215,7 +215,11 @@ impl ApplicationMutation {
     }
 
     /// Withdraws an open application (the applicant).
-    async fn withdraw_application(&self, ctx: &Context<'_>, id: ID) -> Result<JobApplication, AppError> {
+    async fn withdraw_application(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<JobApplication, AppError> {
         let id = ApplicationId::from_global(&id)?;
         withdraw(graphql::data::<AppState>(ctx)?, Actor::of(ctx)?, id).await
     }

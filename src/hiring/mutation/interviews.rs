@@ -92,7 +92,10 @@ pub(crate) async fn change_interview(
                 at.format("%Y-%m-%d %H:%M UTC")
             ),
         )),
-        InterviewChange::Cancel => Some(("Interview canceled", format!("{} was canceled.", changed.title))),
+        InterviewChange::Cancel => Some((
+            "Interview canceled",
+            format!("{} was canceled.", changed.title),
+        )),
         InterviewChange::Complete { .. } => None,
     };
     if let Some((title, content)) = notice {
@@ -132,7 +135,13 @@ impl InterviewMutation {
         input: InterviewInput,
     ) -> Result<Interview, AppError> {
         let application = ApplicationId::from_global(&application_id)?;
-        schedule(graphql::data::<AppState>(ctx)?, Actor::of(ctx)?, application, input).await
+        schedule(
+            graphql::data::<AppState>(ctx)?,
+            Actor::of(ctx)?,
+            application,
+            input,
+        )
+        .await
     }
 
     /// Moves a planned interview to a new time.

@@ -25,7 +25,10 @@ pub(crate) async fn create_job(
 ) -> Result<Job, AppError> {
     let fields = input.parse()?;
     let mut tx = state.pg.begin().await?;
-    if db::organizations::by_ids(&mut *tx, &[organization.0]).await?.is_empty() {
+    if db::organizations::by_ids(&mut *tx, &[organization.0])
+        .await?
+        .is_empty()
+    {
         return Err(AppError::NotFound("no organization has this id".to_owned()));
     }
     access::require(&mut tx, actor, organization, Needs::Manager).await?;
@@ -66,7 +69,11 @@ pub(crate) async fn set_job_status(
 }
 
 /// The job, locked, if the actor manages its organization.
-async fn managed_job(tx: &mut sqlx::PgConnection, actor: Actor, id: JobId) -> Result<Job, AppError> {
+async fn managed_job(
+    tx: &mut sqlx::PgConnection,
+    actor: Actor,
+    id: JobId,
+) -> Result<Job, AppError> {
     let job = db::jobs::for_update(&mut *tx, id)
         .await?
         .ok_or_else(|| AppError::NotFound("no job has this id".to_owned()))?;
@@ -88,11 +95,22 @@ impl JobMutation {
         input: JobInput,
     ) -> Result<Job, AppError> {
         let organization = OrganizationId::from_global(&organization_id)?;
-        create_job(graphql::data::<AppState>(ctx)?, Actor::of(ctx)?, organization, input).await
+        create_job(
+            graphql::data::<AppState>(ctx)?,
+            Actor::of(ctx)?,
+            organization,
+            input,
+        )
+        .await
     }
 
     /// Replaces a draft or published job's details and skills. A closed job is final.
-    async fn update_job(&self, ctx: &Context<'_>, id: ID, input: JobInput) -> Result<Job, AppError> {
+    async fn update_job(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: JobInput,
+    ) -> Result<Job, AppError> {
         let state = graphql::data::<AppState>(ctx)?;
         let id = JobId::from_global(&id)?;
         let fields = input.parse()?;
@@ -110,13 +128,24 @@ impl JobMutation {
     /// Publishes a draft: it appears on the job board and takes applications.
     async fn publish_job(&self, ctx: &Context<'_>, id: ID) -> Result<Job, AppError> {
         let id = JobId::from_global(&id)?;
-        set_job_status(graphql::data::<AppState>(ctx)?, Actor::of(ctx)?, id, JobStatus::Published)
-            .await
+        set_job_status(
+            graphql::data::<AppState>(ctx)?,
+            Actor::of(ctx)?,
+            id,
+            JobStatus::Published,
+        )
+        .await
     }
 
     /// Closes a published job: it takes no more applications.
     async fn close_job(&self, ctx: &Context<'_>, id: ID) -> Result<Job, AppError> {
         let id = JobId::from_global(&id)?;
-        set_job_status(graphql::data::<AppState>(ctx)?, Actor::of(ctx)?, id, JobStatus::Closed).await
+        set_job_status(
+            graphql::data::<AppState>(ctx)?,
+            Actor::of(ctx)?,
+            id,
+            JobStatus::Closed,
+        )
+        .await
     }
 }

@@ -8,10 +8,7 @@ use crate::{
     graphql::{self, node::NodeId},
     hiring::{
         access::{self, Actor, Needs},
-        db::{
-            self,
-            organizations::MemberFields,
-        },
+        db::{self, organizations::MemberFields},
         input::OrganizationInput,
         organization::{MemberRole, Organization, OrganizationId, OrganizationMember},
     },
@@ -196,7 +193,11 @@ impl OrganizationMutation {
 
     /// Leaves an organization. The last owner cannot leave: make someone else owner
     /// first.
-    async fn leave_organization(&self, ctx: &Context<'_>, organization_id: ID) -> Result<bool, AppError> {
+    async fn leave_organization(
+        &self,
+        ctx: &Context<'_>,
+        organization_id: ID,
+    ) -> Result<bool, AppError> {
         let state = graphql::data::<AppState>(ctx)?;
         let organization = OrganizationId::from_global(&organization_id)?;
         let actor = Actor::of(ctx)?;
@@ -235,8 +236,13 @@ async fn require_existing(
     organization: OrganizationId,
     needs: Needs,
 ) -> Result<(), AppError> {
-    if db::organizations::by_ids(&mut *tx, &[organization.0]).await?.is_empty() {
+    if db::organizations::by_ids(&mut *tx, &[organization.0])
+        .await?
+        .is_empty()
+    {
         return Err(no_organization());
     }
-    access::require(tx, actor, organization, needs).await.map(drop)
+    access::require(tx, actor, organization, needs)
+        .await
+        .map(drop)
 }
