@@ -4,6 +4,7 @@
 pub mod extensions;
 pub mod input;
 mod limits;
+pub mod money;
 pub mod node;
 pub mod pagination;
 pub mod viewer;

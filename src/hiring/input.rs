@@ -13,6 +13,7 @@ use crate::{
     error::AppError,
     graphql::{
         input::{required, text, url},
+        money::Money,
         node::NodeId,
     },
     skills::SkillId,
@@ -95,9 +96,9 @@ pub struct JobInput {
     /// Seniority.
     pub experience_level: ExperienceLevel,
     /// Lowest yearly salary offered (not above `salaryMax`).
-    pub salary_min: Option<Decimal>,
+    pub salary_min: Option<Money>,
     /// Highest yearly salary offered.
-    pub salary_max: Option<Decimal>,
+    pub salary_max: Option<Money>,
     /// ISO 4217 code, required with a salary, e.g. `EUR`.
     pub salary_currency: Option<String>,
     /// Last day applications are taken.
@@ -171,8 +172,8 @@ pub(crate) fn currency(field: &str, raw: Option<String>) -> Result<Option<String
 
 impl JobInput {
     pub(super) fn parse(self) -> Result<JobFields, AppError> {
-        let salary_min = salary("salaryMin", self.salary_min)?;
-        let salary_max = salary("salaryMax", self.salary_max)?;
+        let salary_min = salary("salaryMin", self.salary_min.map(|m| m.0))?;
+        let salary_max = salary("salaryMax", self.salary_max.map(|m| m.0))?;
         if let (Some(min), Some(max)) = (salary_min, salary_max)
             && min > max
         {

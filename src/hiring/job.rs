@@ -16,6 +16,7 @@ use crate::{
     error::AppError,
     graphql::{
         self,
+        money::Money,
         node::NodeId,
         pagination::{self, KeysetCursor},
         viewer::Viewer,
@@ -186,13 +187,13 @@ impl Job {
     }
 
     /// Lowest yearly salary offered, in `salaryCurrency`.
-    async fn salary_min(&self) -> Option<Decimal> {
-        self.salary_min
+    async fn salary_min(&self) -> Option<Money> {
+        self.salary_min.map(Money)
     }
 
     /// Highest yearly salary offered, in `salaryCurrency`.
-    async fn salary_max(&self) -> Option<Decimal> {
-        self.salary_max
+    async fn salary_max(&self) -> Option<Money> {
+        self.salary_max.map(Money)
     }
 
     /// ISO 4217 code of the salary figures.

@@ -20,7 +20,7 @@ use super::{
 };
 use crate::{
     error::AppError,
-    graphql::{self, input::text, node::NodeId, pagination, viewer::Viewer},
+    graphql::{self, input::text, money::Money, node::NodeId, pagination, viewer::Viewer},
     skills::SkillId,
     state::AppState,
     users::UserId,
@@ -41,7 +41,7 @@ pub struct JobFilter {
     pub skill: Option<ID>,
     /// Jobs whose salary reaches at least this amount (their maximum, or minimum when
     /// they give no maximum).
-    pub salary_min: Option<Decimal>,
+    pub salary_min: Option<Money>,
     /// One organization's jobs.
     pub organization_id: Option<ID>,
     /// Full-text search over title, requirements and description (web-search syntax:
@@ -228,7 +228,7 @@ async fn page(
     }
     if let Some(amount) = filter.salary_min {
         sql.push(" and coalesce(j.salary_max, j.salary_min) >= ")
-            .push_bind(amount);
+            .push_bind(amount.0);
     }
     if let Some(organization) = &filter.organization_id {
         sql.push(" and j.organization_id = ")

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use super::DemoUser;
 use crate::{
-    graphql::node::NodeId,
+    graphql::{money::Money, node::NodeId},
     hiring::{
         ApplicationInput, ApplicationStatus, CompanySize, EmploymentType, ExperienceLevel,
         InterviewInput, InterviewType, JobInput, JobSkillInput, JobStatus, MemberRole,
@@ -289,8 +289,8 @@ pub(super) async fn seed(
                     remote_type: template.remote,
                     employment_type: template.employment,
                     experience_level: template.level,
-                    salary_min: template.salary.map(|(min, _)| Decimal::from(min)),
-                    salary_max: template.salary.map(|(_, max)| Decimal::from(max)),
+                    salary_min: template.salary.map(|(min, _)| Money(Decimal::from(min))),
+                    salary_max: template.salary.map(|(_, max)| Money(Decimal::from(max))),
                     salary_currency: template.salary.map(|_| "USD".to_owned()),
                     application_deadline: Some(
                         (Utc::now() + Duration::days(30 + k as i64 * 7)).date_naive(),
