@@ -10,7 +10,7 @@ pub mod viewer;
 use async_graphql::{MergedObject, MergedSubscription, Request, Response, Schema, SchemaBuilder};
 
 use crate::{
-    auth,
+    auth, delivery,
     error::{ErrorCode, request_error},
     messaging, notes, notifications, profiles, skills,
     state::AppState,
@@ -26,6 +26,7 @@ pub struct Query(
     users::UserQuery,
     skills::SkillQuery,
     twins::TwinQuery,
+    delivery::DeliveryQuery,
     messaging::MessagingQuery,
     notifications::NotificationQuery,
     notes::NoteQuery,
@@ -40,6 +41,8 @@ pub struct Mutation(
     profiles::ProfileMutation,
     skills::SkillMutation,
     twins::TwinMutation,
+    delivery::ProjectMutation,
+    delivery::PipelineMutation,
     messaging::MessagingMutation,
     notifications::NotificationMutation,
     notes::NoteMutation,
@@ -118,6 +121,7 @@ pub fn prepare(request: Request, state: &AppState, viewer: Viewer, client: Clien
     let request = profiles::attach_loaders(request, state);
     let request = skills::attach_loaders(request, state);
     let request = twins::attach_loaders(request, state);
+    let request = delivery::attach_loaders(request, state);
     let request = messaging::attach_loaders(request, state);
     notes::attach_loaders(request, state)
 }

@@ -8,6 +8,7 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use uuid::Uuid;
 
 use crate::{
+    delivery::{self, ApiSpec, ApiSpecId, DesignId, PrdDoc, PrdId, Project, ProjectId, Requirement, RequirementId, TechDesign},
     error::AppError,
     graphql,
     messaging::{self, Conversation, ConversationId},
@@ -94,6 +95,16 @@ pub enum Node {
     Conversation(Conversation),
     /// A note.
     Note(Note),
+    /// A delivery project.
+    Project(Project),
+    /// A requirement of a delivery project.
+    Requirement(Requirement),
+    /// A PRD.
+    PrdDoc(PrdDoc),
+    /// A tech design.
+    TechDesign(TechDesign),
+    /// An API spec.
+    ApiSpec(ApiSpec),
 }
 
 /// `node(id:)`.
@@ -125,6 +136,19 @@ impl NodeQuery {
             ConversationId::TYPENAME => messaging::load_conversation(ctx, ConversationId(uuid))
                 .await?
                 .map(Node::Conversation),
+            ProjectId::TYPENAME => delivery::load_project(ctx, ProjectId(uuid))
+                .await?
+                .map(Node::Project),
+            RequirementId::TYPENAME => delivery::load_requirement(ctx, RequirementId(uuid))
+                .await?
+                .map(Node::Requirement),
+            PrdId::TYPENAME => delivery::load_prd(ctx, PrdId(uuid)).await?.map(Node::PrdDoc),
+            DesignId::TYPENAME => delivery::load_design(ctx, DesignId(uuid))
+                .await?
+                .map(Node::TechDesign),
+            ApiSpecId::TYPENAME => delivery::load_spec(ctx, ApiSpecId(uuid))
+                .await?
+                .map(Node::ApiSpec),
             other => profiles::load_node(ctx, other, uuid).await?,
         })
     }
