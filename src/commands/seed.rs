@@ -155,6 +155,15 @@ pub async fn run(config: Config, force: bool) -> anyhow::Result<()> {
     let conversations = seed_conversations(&state, &accounts, &twins)
         .await
         .context("seeding conversations")?;
+    let owners: Vec<UserId> = accounts
+        .iter()
+        .filter(|(_, p)| p.role != "expert")
+        .step_by(7)
+        .map(|(user, _)| *user)
+        .collect();
+    let projects = super::seed_delivery::seed(&state, &owners)
+        .await
+        .context("seeding delivery projects")?;
     for body in DEMO_NOTES {
         notes::create_note(&state, body).await?;
     }
@@ -163,6 +172,7 @@ pub async fn run(config: Config, force: bool) -> anyhow::Result<()> {
         skills = people.skills.len(),
         twins = twins.len(),
         conversations,
+        projects,
         notes = DEMO_NOTES.len(),
         password = DEMO_PASSWORD,
         "demo data loaded"

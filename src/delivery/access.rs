@@ -6,8 +6,9 @@ use mongodb::Database;
 
 use super::{
     design::TechDesign,
-    docs, pipeline_docs,
+    docs,
     model::{Actor, DesignId, PrdId, ProjectId, ProjectStatus, RequirementId},
+    pipeline_docs,
     prd::PrdDoc,
     project::Project,
     requirement::Requirement,
@@ -34,7 +35,11 @@ fn check_live(project: &Project) -> Result<(), AppError> {
 }
 
 /// A project the actor may change, whatever its status.
-pub(super) async fn project(db: &Database, actor: Actor, id: ProjectId) -> Result<Project, AppError> {
+pub(super) async fn project(
+    db: &Database,
+    actor: Actor,
+    id: ProjectId,
+) -> Result<Project, AppError> {
     let project = docs::find_project(db, id)
         .await?
         .ok_or_else(|| AppError::NotFound("no project has this id".to_owned()))?;
@@ -43,7 +48,11 @@ pub(super) async fn project(db: &Database, actor: Actor, id: ProjectId) -> Resul
 }
 
 /// A project the actor may change and that is not archived.
-pub(super) async fn live_project(db: &Database, actor: Actor, id: ProjectId) -> Result<Project, AppError> {
+pub(super) async fn live_project(
+    db: &Database,
+    actor: Actor,
+    id: ProjectId,
+) -> Result<Project, AppError> {
     let project = project(db, actor, id).await?;
     check_live(&project)?;
     Ok(project)
@@ -53,7 +62,9 @@ pub(super) async fn live_project(db: &Database, actor: Actor, id: ProjectId) -> 
 async fn live(db: &Database, id: ProjectId) -> Result<(), AppError> {
     match docs::find_project(db, id).await? {
         Some(project) => check_live(&project),
-        None => Err(AppError::NotFound("the project no longer exists".to_owned())),
+        None => Err(AppError::NotFound(
+            "the project no longer exists".to_owned(),
+        )),
     }
 }
 
@@ -82,7 +93,11 @@ pub(super) async fn prd(db: &Database, actor: Actor, id: PrdId) -> Result<PrdDoc
 }
 
 /// A design the actor may change, in a project that is not archived.
-pub(super) async fn design(db: &Database, actor: Actor, id: DesignId) -> Result<TechDesign, AppError> {
+pub(super) async fn design(
+    db: &Database,
+    actor: Actor,
+    id: DesignId,
+) -> Result<TechDesign, AppError> {
     let design = pipeline_docs::find_design(db, id)
         .await?
         .ok_or_else(|| AppError::NotFound("no tech design has this id".to_owned()))?;

@@ -159,7 +159,8 @@ impl From<FailureRow> for AnalysisFailure {
         AnalysisFailure {
             id: AnalysisFailureId(r.id),
             requirement_id: RequirementId(r.requirement_id),
-            stage: AnalysisFailureStage::parse(&r.stage).unwrap_or(AnalysisFailureStage::AiAnalysis),
+            stage: AnalysisFailureStage::parse(&r.stage)
+                .unwrap_or(AnalysisFailureStage::AiAnalysis),
             reason: r.reason,
             payload: r.payload.map(|p| async_graphql::Json(p.0)),
             created_at: r.created_at,
@@ -168,8 +169,7 @@ impl From<FailureRow> for AnalysisFailure {
     }
 }
 
-const FAILURE_COLUMNS: &str =
-    "id, requirement_id, stage, reason, payload, created_at, resolved_at";
+const FAILURE_COLUMNS: &str = "id, requirement_id, stage, reason, payload, created_at, resolved_at";
 
 #[tracing::instrument(skip_all)]
 pub(super) async fn insert_failure(

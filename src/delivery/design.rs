@@ -7,10 +7,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    spec::ApiSpec,
     loader,
     model::{ArchitectureType, DesignId, PrdId, ProjectId},
     prd::PrdDoc,
+    spec::ApiSpec,
 };
 use crate::{error::AppError, graphql::node::NodeId, users::UserId};
 

@@ -132,7 +132,10 @@ pub(super) async fn page_of(
         filter.insert("status", status.as_str());
     }
     if let Some(search) = query.search {
-        filter.insert("name", doc! { "$regex": regex_literal(search), "$options": "i" });
+        filter.insert(
+            "name",
+            doc! { "$regex": regex_literal(search), "$options": "i" },
+        );
     }
     if let Some(cursor) = after {
         let at = bson::DateTime::from_chrono(cursor.at);
@@ -248,7 +251,9 @@ pub(super) async fn transition(
         )
         .return_document(ReturnDocument::After)
         .await
-        .map_err(refused_as("the transition does not fit the projects schema"))
+        .map_err(refused_as(
+            "the transition does not fit the projects schema",
+        ))
 }
 
 #[tracing::instrument(skip_all)]

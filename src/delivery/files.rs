@@ -150,7 +150,12 @@ pub(super) async fn detach(
             "attachmentId: the project has no such attachment".to_owned(),
         ));
     }
-    if let Err(error) = state.mongo.gridfs_bucket(None).delete(file_id(attachment.0)).await {
+    if let Err(error) = state
+        .mongo
+        .gridfs_bucket(None)
+        .delete(file_id(attachment.0))
+        .await
+    {
         // Unlisted, so unreachable; logged for clean-up.
         tracing::warn!(file = %attachment.0, %error, "detached attachment file not deleted");
     }
@@ -215,10 +220,19 @@ mod tests {
 
     #[test]
     fn names_and_media_types_are_cleaned() {
-        assert_eq!(file_name("../../etc/passwd").ok().as_deref(), Some("passwd"));
-        assert_eq!(file_name("C:\\docs\\brief.pdf").ok().as_deref(), Some("brief.pdf"));
+        assert_eq!(
+            file_name("../../etc/passwd").ok().as_deref(),
+            Some("passwd")
+        );
+        assert_eq!(
+            file_name("C:\\docs\\brief.pdf").ok().as_deref(),
+            Some("brief.pdf")
+        );
         assert!(file_name("dir/").is_err());
-        assert_eq!(media_type(Some("Text/Plain; charset=utf-8")), "text/plain; charset=utf-8");
+        assert_eq!(
+            media_type(Some("Text/Plain; charset=utf-8")),
+            "text/plain; charset=utf-8"
+        );
         assert_eq!(media_type(Some("not a type")), "application/octet-stream");
         assert_eq!(media_type(None), "application/octet-stream");
     }

@@ -154,7 +154,11 @@ pub(super) fn text(field: &str, raw: &str, max: usize) -> Result<String, AppErro
 }
 
 /// Trimmed text of at most `max` characters; empty is allowed.
-pub(super) fn optional_text(field: &str, raw: Option<String>, max: usize) -> Result<Option<String>, AppError> {
+pub(super) fn optional_text(
+    field: &str,
+    raw: Option<String>,
+    max: usize,
+) -> Result<Option<String>, AppError> {
     match raw.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) {
         Some(v) if v.chars().count() > max => Err(AppError::BadUserInput(format!(
             "{field}: at most {max} characters"
@@ -163,7 +167,12 @@ pub(super) fn optional_text(field: &str, raw: Option<String>, max: usize) -> Res
     }
 }
 
-fn text_list(field: &str, items: Vec<String>, max_items: usize, max_chars: usize) -> Result<Vec<String>, AppError> {
+fn text_list(
+    field: &str,
+    items: Vec<String>,
+    max_items: usize,
+    max_chars: usize,
+) -> Result<Vec<String>, AppError> {
     if items.len() > max_items {
         return Err(AppError::BadUserInput(format!(
             "{field}: at most {max_items} entries"
@@ -187,9 +196,7 @@ impl TechStackInput {
 
 pub(super) fn milestones(items: Vec<MilestoneInput>) -> Result<Vec<Milestone>, AppError> {
     if items.len() > 100 {
-        return Err(AppError::BadUserInput(
-            "milestones: at most 100".to_owned(),
-        ));
+        return Err(AppError::BadUserInput("milestones: at most 100".to_owned()));
     }
     let mut parsed = items
         .into_iter()
@@ -231,7 +238,9 @@ pub(super) fn custom_field_value(value: &serde_json::Value) -> Result<bson::Bson
 }
 
 /// Initial custom fields: a JSON object with valid keys.
-pub(super) fn custom_fields(value: Option<Json<serde_json::Value>>) -> Result<bson::Document, AppError> {
+pub(super) fn custom_fields(
+    value: Option<Json<serde_json::Value>>,
+) -> Result<bson::Document, AppError> {
     let Some(Json(value)) = value else {
         return Ok(bson::Document::new());
     };
@@ -321,9 +330,7 @@ pub(super) struct NewDesign {
 impl CreateTechDesignInput {
     pub(super) fn parse(self) -> Result<NewDesign, AppError> {
         if self.components.len() > 100 {
-            return Err(AppError::BadUserInput(
-                "components: at most 100".to_owned(),
-            ));
+            return Err(AppError::BadUserInput("components: at most 100".to_owned()));
         }
         let components = self
             .components
@@ -332,7 +339,11 @@ impl CreateTechDesignInput {
                 Ok(Component {
                     name: text("components.name", &c.name, 200)?,
                     technology: text("components.technology", &c.technology, 200)?,
-                    responsibility: optional_text("components.responsibility", c.responsibility, 1000)?,
+                    responsibility: optional_text(
+                        "components.responsibility",
+                        c.responsibility,
+                        1000,
+                    )?,
                 })
             })
             .collect::<Result<Vec<_>, AppError>>()?;
@@ -365,7 +376,9 @@ impl CreateTechDesignInput {
 }
 
 /// A checked decision: (option, alternatives, rationale).
-pub(super) fn decision(input: DesignDecisionInput) -> Result<(String, Vec<String>, String), AppError> {
+pub(super) fn decision(
+    input: DesignDecisionInput,
+) -> Result<(String, Vec<String>, String), AppError> {
     Ok((
         text("option", &input.option, 500)?,
         text_list("alternatives", input.alternatives, 20, 500)?,
@@ -378,14 +391,10 @@ pub(super) fn github_url(raw: Option<String>) -> Result<Option<String>, AppError
     let Some(url) = raw.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty()) else {
         return Ok(None);
     };
-    let valid = url.len() <= 255
-        && url
-            .strip_prefix("https://github.com/")
-            .is_some_and(|rest| {
-                let mut parts = rest.split('/');
-                matches!((parts.next(), parts.next()), (Some(o), Some(r)) if !o.is_empty() && !r.is_empty())
-            })
-        && !url.chars().any(char::is_whitespace);
+    let valid = url.len() <= 255 && url.strip_prefix("https://github.com/").is_some_and(|rest| {
+        let mut parts = rest.split('/');
+        matches!((parts.next(), parts.next()), (Some(o), Some(r)) if !o.is_empty() && !r.is_empty())
+    }) && !url.chars().any(char::is_whitespace);
     if !valid {
         return Err(AppError::BadUserInput(
             "githubUrl: must be https://github.com/<owner>/<repo>... (at most 255 characters)"

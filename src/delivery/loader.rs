@@ -16,8 +16,9 @@ use uuid::Uuid;
 use super::{
     db,
     design::TechDesign,
-    docs, pipeline_docs,
+    docs,
     model::{ApiSpecId, DesignId, PrdId, ProjectId, RequirementId},
+    pipeline_docs,
     prd::PrdDoc,
     project::Project,
     requirement::Requirement,
@@ -125,7 +126,11 @@ fn visible(ctx: &Context<'_>, owner: UserId) -> Result<bool, AppError> {
     Ok(graphql::data::<Viewer>(ctx)?.is_self_or_admin(owner))
 }
 
-async fn one<L, K, V>(ctx: &Context<'_>, key: K, owner: impl Fn(&V) -> UserId) -> Result<Option<V>, AppError>
+async fn one<L, K, V>(
+    ctx: &Context<'_>,
+    key: K,
+    owner: impl Fn(&V) -> UserId,
+) -> Result<Option<V>, AppError>
 where
     L: Loader<K, Value = V, Error = AppError>,
     K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
@@ -138,7 +143,11 @@ where
     }
 }
 
-async fn many<L, K, V>(ctx: &Context<'_>, key: K, owner: impl Fn(&V) -> UserId) -> Result<Vec<V>, AppError>
+async fn many<L, K, V>(
+    ctx: &Context<'_>,
+    key: K,
+    owner: impl Fn(&V) -> UserId,
+) -> Result<Vec<V>, AppError>
 where
     L: Loader<K, Value = Vec<V>, Error = AppError>,
     K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,

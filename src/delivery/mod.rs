@@ -26,9 +26,9 @@ mod spec;
 pub use design::{Component, Decision, RiskAssessment, TechDesign};
 pub use files::{Download, open_attachment};
 pub use input::{
-    ComponentInput, CreateProjectInput, CreateTechDesignInput, DesignDecisionInput,
-    MilestoneInput, MoscowFeaturesInput, ProjectFilter, RequirementAnalysisInput,
-    RiskAssessmentInput, TechStackInput, UpdateProjectInput,
+    ComponentInput, CreateProjectInput, CreateTechDesignInput, DesignDecisionInput, MilestoneInput,
+    MoscowFeaturesInput, ProjectFilter, RequirementAnalysisInput, RiskAssessmentInput,
+    TechStackInput, UpdateProjectInput,
 };
 pub use loader::{
     attach_loaders, load_design, load_prd, load_project, load_requirement, load_spec,
@@ -38,7 +38,9 @@ pub use model::{
     ProjectId, ProjectStatus, RequirementId, RequirementStatus,
 };
 pub use pipeline_mutation::PipelineMutation;
-pub(crate) use pipeline_mutation::{attach_spec, create_design, generate_prd, log_decision, revert_prd, update_prd};
+pub(crate) use pipeline_mutation::{
+    attach_spec, create_design, generate_prd, log_decision, revert_prd, update_prd,
+};
 pub use prd::{PrdChange, PrdDoc, PrdVersion};
 pub use project::{Attachment, Milestone, Project, StatusChange, TechStack};
 pub use project_mutation::ProjectMutation;
@@ -47,5 +49,8 @@ pub(crate) use project_mutation::{
 };
 pub use query::DeliveryQuery;
 pub use reconcile::{SpecFinding, reconcile_api_specs};
-pub use requirement::{Analysis, Features, Requirement};
+pub use requirement::{
+    Analysis, Features, FieldChange, ManualEdit, Requirement, RequirementVersion,
+    RequirementVersionKind,
+};
 pub use spec::{AnalysisFailure, ApiSpec};

@@ -159,7 +159,9 @@ fn check_operations(root: &Value, errors: &mut Vec<String>) {
             };
             if let Some(id) = operation.get("operationId").and_then(Value::as_str) {
                 if !operation_ids.insert(id.to_owned()) {
-                    errors.push(format!("paths.{template}.{method}: operationId {id:?} is not unique"));
+                    errors.push(format!(
+                        "paths.{template}.{method}: operationId {id:?} is not unique"
+                    ));
                 }
             }
             let own = declared(operation.get("parameters"));
@@ -210,14 +212,31 @@ mod tests {
     fn problems_are_reported_and_non_documents_refused() {
         let mut broken = petstore("3.0.3");
         broken["paths"]["/pets/{petId}"]["get"]["parameters"] = json!([]);
-        broken["paths"]["/pets/{petId}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"] = json!("#/components/schemas/Nope");
+        broken["paths"]["/pets/{petId}"]["get"]["responses"]["200"]["content"]["application/json"]
+            ["schema"]["$ref"] = json!("#/components/schemas/Nope");
         broken["info"] = json!({ "title": "Pets" });
         let errors = check(&broken).expect("still a document").errors;
-        assert!(errors.iter().any(|e| e.contains("info") && e.contains("version")), "{errors:?}");
-        assert!(errors.iter().any(|e| e.contains("does not resolve")), "{errors:?}");
-        assert!(errors.iter().any(|e| e.contains("{petId} is not declared")), "{errors:?}");
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("info") && e.contains("version")),
+            "{errors:?}"
+        );
+        assert!(
+            errors.iter().any(|e| e.contains("does not resolve")),
+            "{errors:?}"
+        );
+        assert!(
+            errors.iter().any(|e| e.contains("{petId} is not declared")),
+            "{errors:?}"
+        );
 
-        for not_a_document in [json!([1]), json!({ "swagger": "2.0" }), json!({ "openapi": "4.0.0" }), json!({ "info": {} })] {
+        for not_a_document in [
+            json!([1]),
+            json!({ "swagger": "2.0" }),
+            json!({ "openapi": "4.0.0" }),
+            json!({ "info": {} }),
+        ] {
             assert!(check(&not_a_document).is_err(), "{not_a_document}");
         }
     }

@@ -26,7 +26,9 @@ pub(super) async fn insert_requirement(db: &Database, doc: &Requirement) -> Resu
     collection::<Requirement>(db, REQUIREMENTS)
         .insert_one(doc)
         .await
-        .map_err(refused_as("the requirement does not fit the requirements schema"))?;
+        .map_err(refused_as(
+            "the requirement does not fit the requirements schema",
+        ))?;
     Ok(())
 }
 
@@ -96,7 +98,9 @@ pub(super) async fn insert_prd(db: &Database, doc: &PrdDoc) -> Result<bool, AppE
         Ok(_) => Ok(true),
         // One PRD per requirement: a concurrent first generation won.
         Err(error) if super::docs::error_code(&error) == Some(11000) => Ok(false),
-        Err(error) => Err(refused_as("content: the prd_docs schema refused the PRD")(error)),
+        Err(error) => Err(refused_as("content: the prd_docs schema refused the PRD")(
+            error,
+        )),
     }
 }
 
@@ -123,7 +127,10 @@ pub(super) async fn prds_of(
         None,
     )
     .await?;
-    Ok(found.into_iter().map(|p| (p.requirement_ref(), p)).collect())
+    Ok(found
+        .into_iter()
+        .map(|p| (p.requirement_ref(), p))
+        .collect())
 }
 
 pub(super) async fn find_prd(db: &Database, id: PrdId) -> mongodb::error::Result<Option<PrdDoc>> {
@@ -170,7 +177,9 @@ pub(super) async fn insert_design(db: &Database, doc: &TechDesign) -> Result<(),
     collection::<TechDesign>(db, TECH_DESIGNS)
         .insert_one(doc)
         .await
-        .map_err(refused_as("the design does not fit the tech_designs schema"))?;
+        .map_err(refused_as(
+            "the design does not fit the tech_designs schema",
+        ))?;
     Ok(())
 }
 

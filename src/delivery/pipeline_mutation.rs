@@ -119,7 +119,16 @@ pub(crate) async fn generate_prd(
     if let Some(existing) =
         pipeline_docs::find_prd_of(&state.mongo, requirement.requirement_id()).await?
     {
-        return push_version(state, actor, &existing, content, PrdSource::Generated, None, None).await;
+        return push_version(
+            state,
+            actor,
+            &existing,
+            content,
+            PrdSource::Generated,
+            None,
+            None,
+        )
+        .await;
     }
     let now = bson::DateTime::now();
     let first = PrdVersion {
@@ -174,7 +183,16 @@ pub(crate) async fn update_prd(
     let summary = input::optional_text("summary", summary, 500)?;
     let prd = access::prd(&state.mongo, actor, id).await?;
     expect_version(expected_version, prd.current_version)?;
-    push_version(state, actor, &prd, content, PrdSource::Edited, None, summary).await
+    push_version(
+        state,
+        actor,
+        &prd,
+        content,
+        PrdSource::Edited,
+        None,
+        summary,
+    )
+    .await
 }
 
 /// Restores an earlier version's content as a new version.
@@ -321,8 +339,12 @@ pub(crate) async fn attach_spec(
     .await?;
     match pipeline_docs::link_spec(&state.mongo, design.design_id(), spec.id.0).await {
         Ok(true) => {}
-        Ok(false) => tracing::warn!(spec = %spec.id.0, "the design vanished after the spec was stored; braid reconcile reports it"),
-        Err(error) => tracing::warn!(spec = %spec.id.0, %error, "spec stored without its link on the design; braid reconcile repairs it"),
+        Ok(false) => {
+            tracing::warn!(spec = %spec.id.0, "the design vanished after the spec was stored; braid reconcile reports it")
+        }
+        Err(error) => {
+            tracing::warn!(spec = %spec.id.0, %error, "spec stored without its link on the design; braid reconcile repairs it")
+        }
     }
     pipeline_docs::append_snapshot(
         &state.mongo,
@@ -352,7 +374,8 @@ impl PipelineMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The requirement's global ID.")] requirement_id: ID,
-        #[graphql(desc = "Title (1 to 200 characters; kept from the first generation).")] title: String,
+        #[graphql(desc = "Title (1 to 200 characters; kept from the first generation).")]
+        title: String,
         #[graphql(desc = "Markdown content (1 to 200,000 characters).")] content: String,
     ) -> Result<PrdDoc, AppError> {
         let state = graphql::data::<AppState>(ctx)?;
@@ -370,7 +393,15 @@ impl PipelineMutation {
         #[graphql(desc = "Fail with CONFLICT unless the PRD is at this version.")] expected_version: Option<i32>,
     ) -> Result<PrdDoc, AppError> {
         let state = graphql::data::<AppState>(ctx)?;
-        update_prd(state, actor(ctx)?, PrdId::from_global(&id)?, &content, summary, expected_version).await
+        update_prd(
+            state,
+            actor(ctx)?,
+            PrdId::from_global(&id)?,
+            &content,
+            summary,
+            expected_version,
+        )
+        .await
     }
 
     /// Restores an earlier PRD version's content as a new version.
@@ -382,7 +413,14 @@ impl PipelineMutation {
         #[graphql(desc = "Fail with CONFLICT unless the PRD is at this version.")] expected_version: Option<i32>,
     ) -> Result<PrdDoc, AppError> {
         let state = graphql::data::<AppState>(ctx)?;
-        revert_prd(state, actor(ctx)?, PrdId::from_global(&id)?, version, expected_version).await
+        revert_prd(
+            state,
+            actor(ctx)?,
+            PrdId::from_global(&id)?,
+            version,
+            expected_version,
+        )
+        .await
     }
 
     /// Creates a tech design for a PRD.
@@ -404,7 +442,13 @@ impl PipelineMutation {
         input: DesignDecisionInput,
     ) -> Result<TechDesign, AppError> {
         let state = graphql::data::<AppState>(ctx)?;
-        log_decision(state, actor(ctx)?, DesignId::from_global(&design_id)?, input).await
+        log_decision(
+            state,
+            actor(ctx)?,
+            DesignId::from_global(&design_id)?,
+            input,
+        )
+        .await
     }
 
     /// Attaches an OpenAPI 3.0/3.1 document to a design (stored in PostgreSQL with what
@@ -413,10 +457,20 @@ impl PipelineMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The design's global ID.")] design_id: ID,
-        #[graphql(desc = "The OpenAPI document (JSON, at most 1 MiB).")] openapi: Json<serde_json::Value>,
-        #[graphql(desc = "https://github.com/<owner>/<repo>... the spec syncs with.")] github_url: Option<String>,
+        #[graphql(desc = "The OpenAPI document (JSON, at most 1 MiB).")] openapi: Json<
+            serde_json::Value,
+        >,
+        #[graphql(desc = "https://github.com/<owner>/<repo>... the spec syncs with.")]
+        github_url: Option<String>,
     ) -> Result<ApiSpec, AppError> {
         let state = graphql::data::<AppState>(ctx)?;
-        attach_spec(state, actor(ctx)?, DesignId::from_global(&design_id)?, &openapi.0, github_url).await
+        attach_spec(
+            state,
+            actor(ctx)?,
+            DesignId::from_global(&design_id)?,
+            &openapi.0,
+            github_url,
+        )
+        .await
     }
 }

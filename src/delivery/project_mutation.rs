@@ -6,9 +6,7 @@ use bson::doc;
 
 use super::{
     access, db, docs, files,
-    input::{
-        self, CreateProjectInput, RequirementAnalysisInput, UpdateProjectInput,
-    },
+    input::{self, CreateProjectInput, RequirementAnalysisInput, UpdateProjectInput},
     model::{
         Actor, AttachmentId, ProjectId, ProjectStatus, RequirementId, RequirementStatus, bson_id,
     },
@@ -59,7 +57,11 @@ pub(crate) async fn create_project(
             .unwrap_or_default(),
         owner_id: bson_id(actor.user.0),
         status: ProjectStatus::Draft,
-        tech_stack: input.tech_stack.map(|t| t.parse()).transpose()?.unwrap_or_default(),
+        tech_stack: input
+            .tech_stack
+            .map(|t| t.parse())
+            .transpose()?
+            .unwrap_or_default(),
         timeline: Timeline {
             milestones: input::milestones(input.milestones.unwrap_or_default())?,
         },
@@ -295,7 +297,11 @@ pub struct ProjectMutation;
 #[Object]
 impl ProjectMutation {
     /// Creates a delivery project (a draft) owned by the viewer.
-    async fn create_project(&self, ctx: &Context<'_>, input: CreateProjectInput) -> Result<Project, AppError> {
+    async fn create_project(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateProjectInput,
+    ) -> Result<Project, AppError> {
         create_project(graphql::data::<AppState>(ctx)?, actor(ctx)?, input).await
     }
 
@@ -323,7 +329,10 @@ impl ProjectMutation {
             set.insert("tech_stack", docs::to_bson(&stack)?);
         }
         if let Some(milestones) = input.milestones {
-            set.insert("timeline.milestones", docs::to_bson(&input::milestones(milestones)?)?);
+            set.insert(
+                "timeline.milestones",
+                docs::to_bson(&input::milestones(milestones)?)?,
+            );
         }
         let project = access::live_project(&state.mongo, actor(ctx)?, id).await?;
         if set.is_empty() {
@@ -388,7 +397,13 @@ impl ProjectMutation {
         #[graphql(desc = "The requirement as written (1 to 20,000 characters).")] raw_text: String,
     ) -> Result<Requirement, AppError> {
         let state = graphql::data::<AppState>(ctx)?;
-        submit_requirement(state, actor(ctx)?, ProjectId::from_global(&project_id)?, &raw_text).await
+        submit_requirement(
+            state,
+            actor(ctx)?,
+            ProjectId::from_global(&project_id)?,
+            &raw_text,
+        )
+        .await
     }
 
     /// Records the AI's analysis of a requirement as a new version (what the AI worker
@@ -401,11 +416,20 @@ impl ProjectMutation {
         #[graphql(desc = "The requirement's global ID.")] id: ID,
         analysis: RequirementAnalysisInput,
         #[graphql(desc = "The AI's confidence, 0 to 1.")] confidence: f64,
-        #[graphql(desc = "Fail with CONFLICT unless the requirement is at this version.")] expected_version: Option<i32>,
+        #[graphql(desc = "Fail with CONFLICT unless the requirement is at this version.")]
+        expected_version: Option<i32>,
     ) -> Result<Requirement, AppError> {
         let state = graphql::data::<AppState>(ctx)?;
         let id = RequirementId::from_global(&id)?;
-        record_analysis(state, actor(ctx)?, id, analysis.parse()?, confidence, expected_version).await
+        record_analysis(
+            state,
+            actor(ctx)?,
+            id,
+            analysis.parse()?,
+            confidence,
+            expected_version,
+        )
+        .await
     }
 
     /// Corrects the analysis by hand: records who, when and the structured diff against
@@ -415,7 +439,8 @@ impl ProjectMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The requirement's global ID.")] id: ID,
         analysis: RequirementAnalysisInput,
-        #[graphql(desc = "Fail with CONFLICT unless the requirement is at this version.")] expected_version: Option<i32>,
+        #[graphql(desc = "Fail with CONFLICT unless the requirement is at this version.")]
+        expected_version: Option<i32>,
     ) -> Result<Requirement, AppError> {
         let state = graphql::data::<AppState>(ctx)?;
         let id = RequirementId::from_global(&id)?;
@@ -433,7 +458,8 @@ impl ProjectMutation {
         let state = graphql::data::<AppState>(ctx)?;
         let actor = actor(ctx)?;
         let reason = input::text("reason", &reason, 2000)?;
-        let requirement = access::requirement(&state.mongo, actor, RequirementId::from_global(&id)?).await?;
+        let requirement =
+            access::requirement(&state.mongo, actor, RequirementId::from_global(&id)?).await?;
         Ok(db::insert_failure(
             &state.pg,
             requirement.requirement_id(),

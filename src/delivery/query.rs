@@ -5,13 +5,7 @@ use async_graphql::{
     connection::{Connection, Edge},
 };
 
-use super::{
-    docs,
-    input::ProjectFilter,
-    loader,
-    model::ProjectId,
-    project::Project,
-};
+use super::{docs, input::ProjectFilter, loader, model::ProjectId, project::Project};
 use crate::{
     error::AppError,
     graphql::{
@@ -42,7 +36,9 @@ impl DeliveryQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Only projects matching this.")] filter: Option<ProjectFilter>,
         #[graphql(desc = "How many to return (0 to 100, default 20).")] first: Option<i32>,
-        #[graphql(desc = "Return projects after this cursor (an `endCursor`).")] after: Option<String>,
+        #[graphql(desc = "Return projects after this cursor (an `endCursor`).")] after: Option<
+            String,
+        >,
     ) -> Result<Connection<KeysetCursor, Project>, AppError> {
         let state = graphql::data::<AppState>(ctx)?;
         let viewer = graphql::data::<Viewer>(ctx)?.require_user()?;

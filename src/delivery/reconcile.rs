@@ -45,18 +45,32 @@ pub enum SpecFinding {
 
 impl std::fmt::Display for SpecFinding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let done = |repaired: &bool| if *repaired { "repaired" } else { "not repaired" };
+        let done = |repaired: &bool| {
+            if *repaired {
+                "repaired"
+            } else {
+                "not repaired"
+            }
+        };
         match self {
             Self::MissingDesign { spec, design } => write!(
                 f,
                 "api_specs {spec}: tech design {design} does not exist (kept; needs a person)"
             ),
-            Self::MissingLink { spec, design, repaired } => write!(
+            Self::MissingLink {
+                spec,
+                design,
+                repaired,
+            } => write!(
                 f,
                 "tech_designs {design}: does not list api_specs {spec} ({})",
                 done(repaired)
             ),
-            Self::DanglingLink { spec, design, repaired } => write!(
+            Self::DanglingLink {
+                spec,
+                design,
+                repaired,
+            } => write!(
                 f,
                 "tech_designs {design}: lists api_specs {spec}, which is not its spec ({})",
                 done(repaired)
@@ -92,8 +106,12 @@ pub async fn reconcile_api_specs(
                 }),
                 Some(listed) if !listed.contains(&link.id) => {
                     let repaired = repair
-                        && pipeline_docs::link_spec(&state.mongo, DesignId(link.design_id), link.id)
-                            .await?;
+                        && pipeline_docs::link_spec(
+                            &state.mongo,
+                            DesignId(link.design_id),
+                            link.id,
+                        )
+                        .await?;
                     findings.push(SpecFinding::MissingLink {
                         spec: link.id,
                         design: link.design_id,
@@ -113,7 +131,10 @@ pub async fn reconcile_api_specs(
         let page = pipeline_docs::designs_with_links(&state.mongo, after, PAGE).await?;
         let Some((last, _)) = page.last() else { break };
         after = Some(*last);
-        let listed: Vec<Uuid> = page.iter().flat_map(|(_, specs)| specs.iter().copied()).collect();
+        let listed: Vec<Uuid> = page
+            .iter()
+            .flat_map(|(_, specs)| specs.iter().copied())
+            .collect();
         let owners: HashMap<Uuid, Uuid> = db::existing_specs(&state.pg, &listed)
             .await?
             .into_iter()

@@ -7,17 +7,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    spec::AnalysisFailure,
     loader,
     model::{ProjectId, RequirementId, RequirementStatus},
     prd::PrdDoc,
     project::Project,
+    spec::AnalysisFailure,
 };
-use crate::{
-    error::AppError,
-    graphql::node::NodeId,
-    users::UserId,
-};
+use crate::{error::AppError, graphql::node::NodeId, users::UserId};
 
 /// A requirement of a project, as submitted and as analysed.
 #[derive(Serialize, Deserialize, Clone, Debug)]

@@ -7,6 +7,7 @@ use super::{
     design::TechDesign,
     loader,
     model::{AnalysisFailureId, ApiSpecId, DesignId, ProjectId, RequirementId},
+    project::Project,
 };
 use crate::{error::AppError, graphql::node::NodeId, users::UserId};
 
@@ -48,6 +49,11 @@ impl ApiSpec {
     /// Whether the document passed validation.
     async fn is_valid(&self) -> bool {
         self.validation_errors.is_empty()
+    }
+
+    /// The project the spec belongs to.
+    async fn project(&self, ctx: &Context<'_>) -> Result<Option<Project>, AppError> {
+        loader::load_project(ctx, self.project_id).await
     }
 
     /// The tech design (MongoDB) the spec belongs to; `null` if it no longer exists.

@@ -8,7 +8,10 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use uuid::Uuid;
 
 use crate::{
-    delivery::{self, ApiSpec, ApiSpecId, DesignId, PrdDoc, PrdId, Project, ProjectId, Requirement, RequirementId, TechDesign},
+    delivery::{
+        self, ApiSpec, ApiSpecId, DesignId, PrdDoc, PrdId, Project, ProjectId, Requirement,
+        RequirementId, TechDesign,
+    },
     error::AppError,
     graphql,
     messaging::{self, Conversation, ConversationId},
@@ -142,7 +145,9 @@ impl NodeQuery {
             RequirementId::TYPENAME => delivery::load_requirement(ctx, RequirementId(uuid))
                 .await?
                 .map(Node::Requirement),
-            PrdId::TYPENAME => delivery::load_prd(ctx, PrdId(uuid)).await?.map(Node::PrdDoc),
+            PrdId::TYPENAME => delivery::load_prd(ctx, PrdId(uuid))
+                .await?
+                .map(Node::PrdDoc),
             DesignId::TYPENAME => delivery::load_design(ctx, DesignId(uuid))
                 .await?
                 .map(Node::TechDesign),

@@ -326,8 +326,8 @@ pub(crate) async fn ai_confidence_threshold(
     db: impl PgExecutor<'_>,
     user: UserId,
 ) -> sqlx::Result<f64> {
-    Ok(settings_of(db, &[user.0])
-        .await?
-        .pop()
-        .map_or_else(|| AiSettings::default().confidence_threshold, |(_, s)| s.ai.confidence_threshold))
+    Ok(settings_of(db, &[user.0]).await?.pop().map_or_else(
+        || AiSettings::default().confidence_threshold,
+        |(_, s)| s.ai.confidence_threshold,
+    ))
 }

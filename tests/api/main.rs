@@ -3,6 +3,8 @@
 mod authorization;
 mod clients;
 mod config;
+mod delivery;
+mod delivery_files;
 mod errors;
 mod harness;
 mod http_spec;
@@ -17,5 +19,6 @@ mod persisted;
 mod schema;
 mod seed;
 mod stores;
+mod tripwire;
 mod twins;
 mod websocket;
