@@ -155,8 +155,8 @@ async fn seed_project(
                 },
             ]),
             custom_fields: Some(async_graphql::Json(json!({
-                "enterprise_grade": n % 2 == 0,
-                "legacy_system_integration": if n % 2 == 0 { "SAP" } else { "none" },
+                "enterprise_grade": n.is_multiple_of(2),
+                "legacy_system_integration": if n.is_multiple_of(2) { "SAP" } else { "none" },
             }))),
         },
     )

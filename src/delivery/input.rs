@@ -348,9 +348,8 @@ impl CreateTechDesignInput {
             })
             .collect::<Result<Vec<_>, AppError>>()?;
         let plantuml_code = self.plantuml_code.unwrap_or_default().trim().to_owned();
-        if !plantuml_code.is_empty()
-            && !(plantuml_code.starts_with("@startuml") && plantuml_code.ends_with("@enduml"))
-        {
+        let diagram = plantuml_code.starts_with("@startuml") && plantuml_code.ends_with("@enduml");
+        if !(plantuml_code.is_empty() || diagram) {
             return Err(AppError::BadUserInput(
                 "plantumlCode: must start with @startuml and end with @enduml".to_owned(),
             ));

@@ -89,12 +89,11 @@ fn version_minor(version: &str) -> Option<u8> {
 fn check_references(root: &Value, value: &Value, path: &mut String, errors: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get("$ref") {
-                if let Some(pointer) = reference.strip_prefix('#') {
-                    if root.pointer(pointer).is_none() {
-                        errors.push(format!("{path}: $ref {reference} does not resolve"));
-                    }
-                }
+            if let Some(Value::String(reference)) = map.get("$ref")
+                && let Some(pointer) = reference.strip_prefix('#')
+                && root.pointer(pointer).is_none()
+            {
+                errors.push(format!("{path}: $ref {reference} does not resolve"));
             }
             for (key, child) in map {
                 let len = path.len();
@@ -157,12 +156,12 @@ fn check_operations(root: &Value, errors: &mut Vec<String>) {
             let Some(operation) = item.get(method) else {
                 continue;
             };
-            if let Some(id) = operation.get("operationId").and_then(Value::as_str) {
-                if !operation_ids.insert(id.to_owned()) {
-                    errors.push(format!(
-                        "paths.{template}.{method}: operationId {id:?} is not unique"
-                    ));
-                }
+            if let Some(id) = operation.get("operationId").and_then(Value::as_str)
+                && !operation_ids.insert(id.to_owned())
+            {
+                errors.push(format!(
+                    "paths.{template}.{method}: operationId {id:?} is not unique"
+                ));
             }
             let own = declared(operation.get("parameters"));
             for name in &wanted {

@@ -125,15 +125,14 @@ async fn relay(
             if from_client.read_exact(&mut message[4..]).await.is_err() {
                 return;
             }
-            if armed.load(Ordering::SeqCst) {
-                if let Some((name, target, document)) = command(&message) {
-                    if trigger(&name, &target, &document) {
-                        armed.store(false, Ordering::SeqCst);
-                        tripped.store(true, Ordering::SeqCst);
-                        mongo.lock().expect("the server lock").kill();
-                        return;
-                    }
-                }
+            if armed.load(Ordering::SeqCst)
+                && let Some((name, target, document)) = command(&message)
+                && trigger(&name, &target, &document)
+            {
+                armed.store(false, Ordering::SeqCst);
+                tripped.store(true, Ordering::SeqCst);
+                mongo.lock().expect("the server lock").kill();
+                return;
             }
             if to_server.write_all(&message).await.is_err() {
                 return;
