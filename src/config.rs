@@ -61,6 +61,11 @@ pub struct Config {
     #[arg(long, env = "BRAID_BODY_LIMIT_BYTES", default_value_t = 1_048_576)]
     pub body_limit_bytes: usize,
 
+    /// Largest file one upload may carry (project attachments), in bytes; a larger file is
+    /// refused with 413 before anything is stored.
+    #[arg(long, env = "BRAID_MAX_UPLOAD_BYTES", default_value_t = 10_485_760)]
+    pub max_upload_bytes: usize,
+
     /// Deepest selection set a query may have.
     #[arg(long, env = "BRAID_MAX_DEPTH", default_value_t = 15)]
     pub max_depth: usize,

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod commands;
 pub mod config;
+pub mod delivery;
 pub mod error;
 pub mod graphql;
 pub mod hiring;

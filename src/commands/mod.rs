@@ -3,6 +3,7 @@
 
 pub mod migrate;
 pub mod partners;
+pub mod reconcile;
 pub mod seed;
 mod serve;
 
@@ -55,8 +56,15 @@ enum Command {
     },
     /// Rebuild the vector index from the stores (arrives with the vectors work).
     Reindex,
-    /// Check the stores against each other and repair (arrives with the vectors work).
-    Reconcile,
+    /// Check the stores against each other and repair what can be repaired (API specs
+    /// against tech designs today; vector checks arrive with the vector index).
+    Reconcile {
+        #[command(flatten)]
+        stores: StoreArgs,
+        /// Report only; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(clap::Args)]
@@ -70,7 +78,8 @@ pub async fn run(cli: Cli) -> ExitCode {
     let log_format = match &cli.command {
         Command::Serve(args)
         | Command::Migrate { stores: args, .. }
-        | Command::Seed { stores: args, .. } => args.config.log_format,
+        | Command::Seed { stores: args, .. }
+        | Command::Reconcile { stores: args, .. } => args.config.log_format,
         _ => LogFormat::Text,
     };
     init_tracing(log_format);
@@ -81,7 +90,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Partners { stores, command } => partners::run(stores.config, command).await,
         Command::ExportSchema { output } => export_schema(output),
         Command::Reindex => not_yet("reindex"),
-        Command::Reconcile => not_yet("reconcile"),
+        Command::Reconcile { stores, dry_run } => reconcile::run(stores.config, dry_run).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

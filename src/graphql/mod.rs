@@ -12,7 +12,7 @@ pub mod viewer;
 use async_graphql::{MergedObject, MergedSubscription, Request, Response, Schema, SchemaBuilder};
 
 use crate::{
-    auth,
+    auth, delivery,
     error::{ErrorCode, request_error},
     hiring, messaging, notes, notifications, profiles, skills,
     state::AppState,
@@ -29,6 +29,7 @@ pub struct Query(
     skills::SkillQuery,
     twins::TwinQuery,
     hiring::HiringQuery,
+    delivery::DeliveryQuery,
     messaging::MessagingQuery,
     notifications::NotificationQuery,
     notes::NoteQuery,
@@ -47,6 +48,8 @@ pub struct Mutation(
     hiring::JobMutation,
     hiring::ApplicationMutation,
     hiring::InterviewMutation,
+    delivery::ProjectMutation,
+    delivery::PipelineMutation,
     messaging::MessagingMutation,
     notifications::NotificationMutation,
     notes::NoteMutation,
@@ -125,6 +128,7 @@ pub fn prepare(request: Request, state: &AppState, viewer: Viewer, client: Clien
     let request = profiles::attach_loaders(request, state);
     let request = skills::attach_loaders(request, state);
     let request = twins::attach_loaders(request, state);
+    let request = delivery::attach_loaders(request, state);
     let request = messaging::attach_loaders(request, state);
     let request = hiring::attach_loaders(request, state);
     notes::attach_loaders(request, state)

@@ -8,6 +8,10 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use uuid::Uuid;
 
 use crate::{
+    delivery::{
+        self, ApiSpec, ApiSpecId, DesignId, PrdDoc, PrdId, Project, ProjectId, Requirement,
+        RequirementId, TechDesign,
+    },
     error::AppError,
     hiring::{self, Interview, Job, JobApplication, Organization},
     messaging::{self, Conversation, ConversationId},
@@ -101,6 +105,16 @@ pub enum Node {
     JobApplication(JobApplication),
     /// An interview.
     Interview(Interview),
+    /// A delivery project.
+    Project(Project),
+    /// A requirement of a delivery project.
+    Requirement(Requirement),
+    /// A PRD.
+    PrdDoc(PrdDoc),
+    /// A tech design.
+    TechDesign(TechDesign),
+    /// An API spec.
+    ApiSpec(ApiSpec),
 }
 
 /// `node(id:)`.
@@ -129,6 +143,21 @@ impl NodeQuery {
             ConversationId::TYPENAME => messaging::load_conversation(ctx, ConversationId(uuid))
                 .await?
                 .map(Node::Conversation),
+            ProjectId::TYPENAME => delivery::load_project(ctx, ProjectId(uuid))
+                .await?
+                .map(Node::Project),
+            RequirementId::TYPENAME => delivery::load_requirement(ctx, RequirementId(uuid))
+                .await?
+                .map(Node::Requirement),
+            PrdId::TYPENAME => delivery::load_prd(ctx, PrdId(uuid))
+                .await?
+                .map(Node::PrdDoc),
+            DesignId::TYPENAME => delivery::load_design(ctx, DesignId(uuid))
+                .await?
+                .map(Node::TechDesign),
+            ApiSpecId::TYPENAME => delivery::load_spec(ctx, ApiSpecId(uuid))
+                .await?
+                .map(Node::ApiSpec),
             other => match profiles::load_node(ctx, other, uuid).await? {
                 Some(node) => Some(node),
                 None => hiring::load_node(ctx, other, uuid).await?,

@@ -16,7 +16,7 @@ use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use serde_json::{Map, Value, json};
 
 use super::{
-    HttpState, graphiql,
+    HttpState, graphiql, multipart,
     negotiate::{self, MediaType},
 };
 use crate::{
@@ -54,10 +54,11 @@ pub(super) async fn get(State(app): State<HttpState>, request: Request) -> Respo
         };
         params.insert(key, value);
     }
-    run(app, Method::GET, &headers, params, client).await
+    run(app, Method::GET, &headers, params, client, Vec::new()).await
 }
 
-/// `POST /graphql` with an `application/json` body.
+/// `POST /graphql` with an `application/json` body, or a GraphQL multipart request
+/// (`multipart/form-data`, file uploads) that carries a CSRF-preventing header.
 pub(super) async fn post(State(app): State<HttpState>, request: Request) -> Response {
     let client = client_info(&request);
     let (parts, body) = request.into_parts();
@@ -67,13 +68,48 @@ pub(super) async fn post(State(app): State<HttpState>, request: Request) -> Resp
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let essence = content_type.split(';').next().unwrap_or_default().trim();
+    if essence.eq_ignore_ascii_case("multipart/form-data") {
+        if !multipart::has_preflight_header(&headers) {
+            return bad_request(
+                &headers,
+                "multipart requests need a non-empty `Apollo-Require-Preflight` or `X-Braid-CSRF` header (CSRF protection)",
+            );
+        }
+        let config = &app.state.config;
+        let parsed = multipart::parse(
+            content_type,
+            body,
+            config.max_upload_bytes,
+            config.body_limit_bytes,
+        )
+        .await;
+        return match parsed {
+            Ok(parsed) => {
+                run(
+                    app,
+                    Method::POST,
+                    &headers,
+                    parsed.params,
+                    client,
+                    parsed.uploads,
+                )
+                .await
+            }
+            Err(multipart::Refused::BadRequest(message)) => bad_request(&headers, message),
+            Err(multipart::Refused::TooLarge(message)) => error_response(
+                &headers,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                request_error(ErrorCode::BadRequest, message),
+            ),
+        };
+    }
     if !essence.eq_ignore_ascii_case("application/json") {
         return error_response(
             &headers,
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             request_error(
                 ErrorCode::BadRequest,
-                "POST bodies must be `application/json`",
+                "POST bodies must be `application/json` (or `multipart/form-data` for uploads)",
             ),
         );
     }
@@ -94,7 +130,9 @@ pub(super) async fn post(State(app): State<HttpState>, request: Request) -> Resp
         }
     };
     match serde_json::from_slice::<Value>(&bytes) {
-        Ok(Value::Object(params)) => run(app, Method::POST, &headers, params, client).await,
+        Ok(Value::Object(params)) => {
+            run(app, Method::POST, &headers, params, client, Vec::new()).await
+        }
         Ok(_) => bad_request(&headers, "the body must be a JSON object"),
         Err(_) => bad_request(&headers, "the body is not valid JSON"),
     }
@@ -103,7 +141,7 @@ pub(super) async fn post(State(app): State<HttpState>, request: Request) -> Resp
 /// Checks the parameters, resolves the viewer, and executes.
 /// The viewer of an HTTP request: a partner by `X-Api-Key`, a user by
 /// `Authorization: Bearer`, or anonymous.
-async fn authenticate(app: &HttpState, headers: &HeaderMap) -> Result<Viewer, AppError> {
+pub(super) async fn authenticate(app: &HttpState, headers: &HeaderMap) -> Result<Viewer, AppError> {
     if let Some(key) = headers.get("x-api-key") {
         let key = key.to_str().unwrap_or_default().trim();
         return match partners::find_by_key(&app.state.pg, key).await? {
@@ -155,6 +193,7 @@ async fn run(
     headers: &HeaderMap,
     mut params: Map<String, Value>,
     client: ClientInfo,
+    uploads: Vec<(String, async_graphql::UploadValue)>,
 ) -> Response {
     let Some(media) = negotiate::negotiate(headers) else {
         return not_acceptable();
@@ -194,6 +233,9 @@ async fn run(
     };
     if matches!(viewer, Viewer::Partner(_)) {
         request = request.disable_introspection();
+    }
+    for (path, upload) in uploads {
+        request.set_upload(&path, upload);
     }
 
     if let Err(error) = rate_limit(&app, &viewer, &client).await {

@@ -1,9 +1,11 @@
 //! The HTTP surface: GraphQL over HTTP and WebSocket, GraphiQL, health and metrics.
 
+mod files;
 mod graphiql;
 mod graphql;
 mod health;
 pub mod metrics;
+mod multipart;
 mod negotiate;
 mod ws;
 
@@ -48,6 +50,7 @@ pub fn router(state: AppState, shutdown: CancellationToken) -> Router {
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/graphql/ws", get(ws::upgrade))
+        .route("/files/{id}", get(files::download))
         .route("/", get(graphiql::root))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -319,3 +319,15 @@ pub(crate) async fn count(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
         .fetch_one(db)
         .await
 }
+
+/// A user's AI confidence threshold (`ai_settings.confidence_threshold`, default 0.7):
+/// AI output below it is flagged for review.
+pub(crate) async fn ai_confidence_threshold(
+    db: impl PgExecutor<'_>,
+    user: UserId,
+) -> sqlx::Result<f64> {
+    Ok(settings_of(db, &[user.0]).await?.pop().map_or_else(
+        || AiSettings::default().confidence_threshold,
+        |(_, s)| s.ai.confidence_threshold,
+    ))
+}

@@ -9,7 +9,8 @@ mod query;
 mod settings;
 
 pub(crate) use db::{
-    NewAccount, create_account, find_login_candidate, record_login, set_password_hash, set_privacy,
+    NewAccount, ai_confidence_threshold, create_account, find_login_candidate, record_login,
+    set_password_hash, set_privacy,
 };
 pub use loader::{attach_loaders, find_user, load_user, load_user_shared};
 pub use model::{ProfileVisibility, Role, User, UserId};

@@ -3,6 +3,8 @@
 mod authorization;
 mod clients;
 mod config;
+mod delivery;
+mod delivery_files;
 mod errors;
 mod harness;
 mod hiring;
@@ -18,5 +20,6 @@ mod persisted;
 mod schema;
 mod seed;
 mod stores;
+mod tripwire;
 mod twins;
 mod websocket;

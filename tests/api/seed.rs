@@ -75,6 +75,74 @@ async fn demo_data_has_people_across_roles_and_loads_once() {
         "{board}"
     );
 
+    // Delivery projects at every status, each with full chains.
+    let projects = app.state.mongo.collection::<bson::Document>("projects");
+    for status in ["draft", "active", "completed", "archived"] {
+        let count = projects
+            .count_documents(bson::doc! { "status": status })
+            .await
+            .expect("count");
+        assert!(count >= 1, "no {status} project");
+    }
+    let archived = projects
+        .find_one(bson::doc! { "status": "archived" })
+        .await
+        .expect("find")
+        .expect("an archived project");
+    let owner = match archived.get("owner_id") {
+        Some(bson::Bson::Binary(binary)) => uuid::Uuid::from(binary.to_uuid().expect("a UUID")),
+        other => panic!("owner_id: {other:?}"),
+    };
+    let username: String = sqlx::query_scalar("select username from users where id = $1")
+        .bind(owner)
+        .fetch_one(&app.state.pg)
+        .await
+        .expect("the owner");
+    let token = app
+        .graphql(
+            "mutation($u: String!, $p: String!) { login(identifier: $u, password: $p) { token } }",
+            json!({ "u": username, "p": seed::DEMO_PASSWORD }),
+        )
+        .await["data"]["login"]["token"]
+        .as_str()
+        .expect("a token")
+        .to_owned();
+    let chain = app
+        .graphql_as(
+            &token,
+            "{ myProjects(filter: { status: ARCHIVED }) { edges { node { status customFields requirements { status prd { versions { version } } } } } } }",
+            json!({}),
+        )
+        .await;
+    let node = &chain["data"]["myProjects"]["edges"][0]["node"];
+    assert_eq!(node["status"], "ARCHIVED", "{chain}");
+    let requirements = node["requirements"].as_array().expect("requirements");
+    assert_eq!(requirements.len(), 2, "{chain}");
+    assert_eq!(
+        requirements[1]["status"], "REVIEWED",
+        "the low-confidence analysis was reviewed"
+    );
+    assert!(requirements.iter().all(|r| {
+        r["prd"]["versions"]
+            .as_array()
+            .is_some_and(|v| v.len() >= 2)
+    }));
+    let designs = app
+        .state
+        .mongo
+        .collection::<bson::Document>("tech_designs")
+        .count_documents(bson::doc! { "decision_log.1": { "$exists": true }, "api_spec_ids.0": { "$exists": true } })
+        .await
+        .expect("count");
+    let specs: i64 = sqlx::query_scalar("select count(*) from api_specs")
+        .fetch_one(&app.state.pg)
+        .await
+        .expect("count");
+    assert!(
+        designs >= 8 && specs as u64 == designs,
+        "{designs} designs, {specs} specs"
+    );
+
     seed::run((*app.state.config).clone(), false)
         .await
         .expect("a second seed is a no-op");

@@ -75,6 +75,10 @@ impl PrivateMongo {
     pub(crate) fn url(&self) -> String {
         format!("mongodb://127.0.0.1:{}/?directConnection=true", self.port)
     }
+
+    pub(crate) fn port(&self) -> u16 {
+        self.port
+    }
 }
 
 impl Drop for PrivateMongo {

@@ -5,6 +5,7 @@
 //! educations. Every demo account signs in with [`DEMO_PASSWORD`]. Everything goes
 //! through the same checked domain functions the API uses.
 
+mod delivery;
 mod hiring;
 
 use anyhow::Context;
@@ -180,6 +181,15 @@ pub async fn run(config: Config, force: bool) -> anyhow::Result<()> {
     let (organizations, jobs, applications) = hiring::seed(&state, &demo_users)
         .await
         .context("seeding hiring")?;
+    let owners: Vec<UserId> = accounts
+        .iter()
+        .filter(|(_, p)| p.role != "expert")
+        .step_by(7)
+        .map(|(user, _)| *user)
+        .collect();
+    let projects = delivery::seed(&state, &owners)
+        .await
+        .context("seeding delivery projects")?;
     for body in DEMO_NOTES {
         notes::create_note(&state, body).await?;
     }
@@ -191,6 +201,7 @@ pub async fn run(config: Config, force: bool) -> anyhow::Result<()> {
         organizations,
         jobs,
         applications,
+        projects,
         notes = DEMO_NOTES.len(),
         password = DEMO_PASSWORD,
         "demo data loaded"

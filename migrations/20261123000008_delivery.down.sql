@@ -1,0 +1,2 @@
+drop table if exists ai_analysis_failures;
+drop table if exists api_specs;
