@@ -6,6 +6,7 @@ pub mod auth;
 pub mod commands;
 pub mod config;
 pub mod error;
+pub mod experts;
 pub mod graphql;
 pub mod http;
 pub mod messaging;

@@ -12,7 +12,7 @@ use async_graphql::{MergedObject, MergedSubscription, Request, Response, Schema,
 use crate::{
     auth,
     error::{ErrorCode, request_error},
-    messaging, notes, notifications, profiles, skills,
+    experts, messaging, notes, notifications, profiles, skills,
     state::AppState,
     system, twins, users,
 };
@@ -29,6 +29,7 @@ pub struct Query(
     messaging::MessagingQuery,
     notifications::NotificationQuery,
     notes::NoteQuery,
+    experts::ExpertQuery,
 );
 
 /// The mutation root.
@@ -43,6 +44,7 @@ pub struct Mutation(
     messaging::MessagingMutation,
     notifications::NotificationMutation,
     notes::NoteMutation,
+    experts::ExpertMutation,
 );
 
 /// The subscription root.
@@ -119,6 +121,7 @@ pub fn prepare(request: Request, state: &AppState, viewer: Viewer, client: Clien
     let request = skills::attach_loaders(request, state);
     let request = twins::attach_loaders(request, state);
     let request = messaging::attach_loaders(request, state);
+    let request = experts::attach_loaders(request, state);
     notes::attach_loaders(request, state)
 }
 

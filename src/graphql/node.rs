@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::{
     error::AppError,
+    experts::{self, ExpertProfile, ExpertService, KnowledgeBase, KnowledgeContent, ServiceBooking},
     graphql,
     messaging::{self, Conversation, ConversationId},
     notes::{self, Note, NoteId},
@@ -94,6 +95,16 @@ pub enum Node {
     Conversation(Conversation),
     /// A note.
     Note(Note),
+    /// An expert's profile.
+    ExpertProfile(ExpertProfile),
+    /// An expert's knowledge base.
+    KnowledgeBase(KnowledgeBase),
+    /// A piece of knowledge in a knowledge base.
+    KnowledgeContent(KnowledgeContent),
+    /// A service an expert offers.
+    ExpertService(ExpertService),
+    /// A booking of an expert service.
+    ServiceBooking(ServiceBooking),
 }
 
 /// `node(id:)`.
@@ -125,6 +136,9 @@ impl NodeQuery {
             ConversationId::TYPENAME => messaging::load_conversation(ctx, ConversationId(uuid))
                 .await?
                 .map(Node::Conversation),
+            other if experts::NODE_TYPES.contains(&other) => {
+                experts::load_node(ctx, other, uuid).await?
+            }
             other => profiles::load_node(ctx, other, uuid).await?,
         })
     }
