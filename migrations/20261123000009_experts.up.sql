@@ -109,7 +109,8 @@ create table expert_services (
     constraint expert_services_description_length check (char_length(description) <= 5000),
     constraint expert_services_price_matches_model check (
         (pricing_model = 'free' and price is null and currency is null)
-        or (pricing_model <> 'free' and price > 0 and price <= 1000000 and currency ~ '^[A-Z]{3}$')),
+        or (pricing_model <> 'free' and price is not null and currency is not null
+            and price > 0 and price <= 1000000 and currency ~ '^[A-Z]{3}$')),
     constraint expert_services_availability_object check (jsonb_typeof(availability) = 'object')
 );
 create index expert_services_expert_id_idx on expert_services (expert_id, created_at desc);
@@ -143,7 +144,7 @@ create table service_bookings (
     constraint service_bookings_time_order check (end_time > start_time),
     constraint service_bookings_payment_matches check (
         (payment_amount = 0 and payment_currency is null)
-        or (payment_amount > 0 and payment_currency ~ '^[A-Z]{3}$')),
+        or (payment_amount > 0 and payment_currency is not null and payment_currency ~ '^[A-Z]{3}$')),
     -- Canceling a paid booking refunds it; only canceled bookings are refunded.
     constraint service_bookings_canceled_not_paid check (status <> 'canceled' or payment_status <> 'paid'),
     constraint service_bookings_refunded_only_canceled check (payment_status <> 'refunded' or status = 'canceled'),

@@ -379,7 +379,9 @@ impl BookingMutation {
         let state = graphql::data::<AppState>(ctx)?;
         let viewer = graphql::data::<Viewer>(ctx)?.require_user()?;
         if viewer.role != Role::Expert {
-            return Err(AppError::Forbidden("only experts offer services".to_owned()));
+            return Err(AppError::Forbidden(
+                "only experts offer services".to_owned(),
+            ));
         }
         create_service(&state.pg, viewer.user_id, input).await
     }
@@ -448,7 +450,13 @@ impl BookingMutation {
     async fn cancel_booking(&self, ctx: &Context<'_>, id: ID) -> Result<ServiceBooking, AppError> {
         let state = graphql::data::<AppState>(ctx)?;
         let viewer = graphql::data::<Viewer>(ctx)?.require_user()?;
-        cancel(state, viewer.into(), BookingId::from_global(&id)?, Utc::now()).await
+        cancel(
+            state,
+            viewer.into(),
+            BookingId::from_global(&id)?,
+            Utc::now(),
+        )
+        .await
     }
 
     /// The expert marks a scheduled booking completed, once its start time has passed.
@@ -459,6 +467,12 @@ impl BookingMutation {
     ) -> Result<ServiceBooking, AppError> {
         let state = graphql::data::<AppState>(ctx)?;
         let viewer = graphql::data::<Viewer>(ctx)?.require_user()?;
-        complete(state, viewer.into(), BookingId::from_global(&id)?, Utc::now()).await
+        complete(
+            state,
+            viewer.into(),
+            BookingId::from_global(&id)?,
+            Utc::now(),
+        )
+        .await
     }
 }

@@ -114,7 +114,10 @@ impl KnowledgeBaseInput {
 
 impl UpdateKnowledgeBaseInput {
     /// The knowledge base after these changes.
-    pub(super) fn apply(self, current: KnowledgeBaseFields) -> Result<KnowledgeBaseFields, AppError> {
+    pub(super) fn apply(
+        self,
+        current: KnowledgeBaseFields,
+    ) -> Result<KnowledgeBaseFields, AppError> {
         Ok(KnowledgeBaseFields {
             name: match self.name {
                 Some(name) => required("name", &name, 100)?,
@@ -556,9 +559,21 @@ mod tests {
         assert!(pricing(PricingModel::Free, None, None).is_ok());
         assert!(pricing(PricingModel::Free, Some(Decimal::ONE), None).is_err());
         assert!(pricing(PricingModel::Hourly, None, Some("USD".into())).is_err());
-        assert!(pricing(PricingModel::Hourly, Some(Decimal::new(1, 3)), Some("USD".into())).is_err());
+        assert!(
+            pricing(
+                PricingModel::Hourly,
+                Some(Decimal::new(1, 3)),
+                Some("USD".into())
+            )
+            .is_err()
+        );
         assert_eq!(
-            pricing(PricingModel::Hourly, Some(Decimal::new(1000, 2)), Some("usd".into())).ok(),
+            pricing(
+                PricingModel::Hourly,
+                Some(Decimal::new(1000, 2)),
+                Some("usd".into())
+            )
+            .ok(),
             Some((Some(Decimal::TEN), Some("USD".to_owned())))
         );
     }

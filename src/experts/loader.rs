@@ -92,7 +92,10 @@ impl Loader<ServiceId> for ServiceLoader {
     type Value = ExpertService;
     type Error = AppError;
 
-    async fn load(&self, keys: &[ServiceId]) -> Result<HashMap<ServiceId, ExpertService>, AppError> {
+    async fn load(
+        &self,
+        keys: &[ServiceId],
+    ) -> Result<HashMap<ServiceId, ExpertService>, AppError> {
         let rows = booking_db::services_by_ids(&self.0, &uuids(keys, |k| k.0)).await?;
         Ok(rows.into_iter().map(|s| (s.id, s)).collect())
     }
@@ -105,10 +108,7 @@ impl Loader<UserId> for ExpertServicesLoader {
     type Value = Vec<ExpertService>;
     type Error = AppError;
 
-    async fn load(
-        &self,
-        keys: &[UserId],
-    ) -> Result<HashMap<UserId, Vec<ExpertService>>, AppError> {
+    async fn load(&self, keys: &[UserId]) -> Result<HashMap<UserId, Vec<ExpertService>>, AppError> {
         let rows = booking_db::services_of(&self.0, &uuids(keys, |k| k.0)).await?;
         Ok(graphql::group_by(rows, |s| s.expert))
     }
@@ -137,10 +137,7 @@ impl Loader<UserId> for ExpertKnowledgeBasesLoader {
     type Value = Vec<KnowledgeBase>;
     type Error = AppError;
 
-    async fn load(
-        &self,
-        keys: &[UserId],
-    ) -> Result<HashMap<UserId, Vec<KnowledgeBase>>, AppError> {
+    async fn load(&self, keys: &[UserId]) -> Result<HashMap<UserId, Vec<KnowledgeBase>>, AppError> {
         let rows = db::knowledge_bases_of(&self.0, &uuids(keys, |k| k.0)).await?;
         Ok(graphql::group_by(rows, |kb| kb.expert))
     }
@@ -174,7 +171,10 @@ impl Loader<PageKey> for ContentPageLoader {
         keys: &[PageKey],
     ) -> Result<HashMap<PageKey, Vec<KnowledgeContent>>, AppError> {
         let requests: Vec<PageRequest> = keys.iter().map(|k| k.request()).collect();
-        Ok(pages_by_key(keys, db::content_pages(&self.0, &requests).await?))
+        Ok(pages_by_key(
+            keys,
+            db::content_pages(&self.0, &requests).await?,
+        ))
     }
 }
 
@@ -192,7 +192,9 @@ impl Loader<KnowledgeContentId> for TagsLoader {
         let rows = db::tags_of(&self.0, &uuids(keys, |k| k.0)).await?;
         let mut tags: HashMap<KnowledgeContentId, Vec<String>> = HashMap::new();
         for (content, tag) in rows {
-            tags.entry(KnowledgeContentId(content)).or_default().push(tag);
+            tags.entry(KnowledgeContentId(content))
+                .or_default()
+                .push(tag);
         }
         Ok(tags)
     }
@@ -226,7 +228,10 @@ impl Loader<PageKey> for BookingPageLoader {
         keys: &[PageKey],
     ) -> Result<HashMap<PageKey, Vec<ServiceBooking>>, AppError> {
         let requests: Vec<PageRequest> = keys.iter().map(|k| k.request()).collect();
-        Ok(pages_by_key(keys, booking_db::booking_pages(&self.0, &requests).await?))
+        Ok(pages_by_key(
+            keys,
+            booking_db::booking_pages(&self.0, &requests).await?,
+        ))
     }
 }
 
@@ -255,7 +260,10 @@ where
 }
 
 /// A user's expert profile, if the viewer may see it.
-pub async fn load_expert(ctx: &Context<'_>, user: UserId) -> Result<Option<ExpertProfile>, AppError> {
+pub async fn load_expert(
+    ctx: &Context<'_>,
+    user: UserId,
+) -> Result<Option<ExpertProfile>, AppError> {
     let viewer = graphql::data::<Viewer>(ctx)?;
     Ok(one::<_, ExpertLoader>(ctx, user)
         .await?
@@ -341,8 +349,8 @@ pub async fn load_content(
     let Some(kb) = load_knowledge_base(ctx, content.knowledge_base_id).await? else {
         return Ok(None);
     };
-    let shown = viewer.is_self_or_admin(kb.expert)
-        || content.status == KnowledgeContentStatus::Active;
+    let shown =
+        viewer.is_self_or_admin(kb.expert) || content.status == KnowledgeContentStatus::Active;
     Ok(shown.then_some(content))
 }
 
@@ -350,14 +358,18 @@ pub(super) async fn load_content_page(
     ctx: &Context<'_>,
     key: PageKey,
 ) -> Result<Vec<KnowledgeContent>, AppError> {
-    Ok(one::<_, ContentPageLoader>(ctx, key).await?.unwrap_or_default())
+    Ok(one::<_, ContentPageLoader>(ctx, key)
+        .await?
+        .unwrap_or_default())
 }
 
 pub(super) async fn load_tags(
     ctx: &Context<'_>,
     content: KnowledgeContentId,
 ) -> Result<Vec<String>, AppError> {
-    Ok(one::<_, TagsLoader>(ctx, content).await?.unwrap_or_default())
+    Ok(one::<_, TagsLoader>(ctx, content)
+        .await?
+        .unwrap_or_default())
 }
 
 /// A booking, if the viewer is its client, its expert or an admin.
@@ -375,5 +387,7 @@ pub(super) async fn load_booking_page(
     ctx: &Context<'_>,
     key: PageKey,
 ) -> Result<Vec<ServiceBooking>, AppError> {
-    Ok(one::<_, BookingPageLoader>(ctx, key).await?.unwrap_or_default())
+    Ok(one::<_, BookingPageLoader>(ctx, key)
+        .await?
+        .unwrap_or_default())
 }

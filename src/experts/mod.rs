@@ -29,9 +29,9 @@ pub use loader::{
     attach_loaders, load_booking, load_content, load_expert, load_knowledge_base, load_service,
 };
 pub use model::{
-    BookingId, BookingSide, BookingStatus, ExpertProfileId, ExpertVisibility,
-    KnowledgeBaseId, KnowledgeContentId, KnowledgeContentStatus, KnowledgeContentType,
-    PaymentStatus, PricingModel, ServiceId, ServiceStatus, ServiceType,
+    BookingId, BookingSide, BookingStatus, ExpertProfileId, ExpertVisibility, KnowledgeBaseId,
+    KnowledgeContentId, KnowledgeContentStatus, KnowledgeContentType, PaymentStatus, PricingModel,
+    ServiceId, ServiceStatus, ServiceType,
 };
 pub(crate) use mutation::{add_content, create_knowledge_base, save_profile};
 pub use profile::ExpertProfile;

@@ -183,8 +183,7 @@ impl ExpertQuery {
             search: search(filter.search)?,
         };
         let rows =
-            booking_db::services_page(&state.pg, reader(viewer), &filter, after, limit + 1)
-                .await?;
+            booking_db::services_page(&state.pg, reader(viewer), &filter, after, limit + 1).await?;
         Ok(connection(rows, limit, after.is_some(), |s| KeysetCursor {
             at: s.created_at,
             id: s.id.0,

@@ -24,6 +24,12 @@ use crate::{
     users::{self, User, UserId},
 };
 
+/// Money as it is stored: always two decimal places (`"25.00"`, `"0.00"`).
+fn cents(mut amount: Decimal) -> Decimal {
+    amount.rescale(2);
+    amount
+}
+
 /// Something an expert offers for booking.
 #[derive(Clone, Debug)]
 pub struct ExpertService {
@@ -75,9 +81,9 @@ impl ExpertService {
         self.pricing_model
     }
 
-    /// The price (per hour for hourly services); `null` for free services.
+    /// The price with two decimals (per hour for hourly services); `null` for free services.
     async fn price(&self) -> Option<Decimal> {
-        self.price
+        self.price.map(cents)
     }
 
     /// ISO 4217 currency code of the price; `null` for free services.
@@ -121,8 +127,8 @@ impl ExpertService {
         }
         let limit = pagination::page_size(first)?;
         let after = pagination::after_cursor(after.as_deref())?;
-        let rows = loader::load_booking_page(ctx, PageKey::new(self.id.0, after, limit, true))
-            .await?;
+        let rows =
+            loader::load_booking_page(ctx, PageKey::new(self.id.0, after, limit, true)).await?;
         Ok(Some(connection(rows, limit, after.is_some(), |b| {
             KeysetCursor {
                 at: b.start_time,
@@ -210,11 +216,11 @@ impl ServiceBooking {
         self.payment_status
     }
 
-    /// What the client owes, computed from the service when booked: the price times the
+    /// What the client owes, with two decimals, computed from the service when booked: the price times the
     /// booked hours (rounded to cents) for hourly services, the price for per-question
     /// and subscription services, 0 for free ones.
     async fn payment_amount(&self) -> Decimal {
-        self.payment_amount
+        cents(self.payment_amount)
     }
 
     /// Currency of the amount; `null` for free bookings.

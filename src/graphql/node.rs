@@ -9,7 +9,9 @@ use uuid::Uuid;
 
 use crate::{
     error::AppError,
-    experts::{self, ExpertProfile, ExpertService, KnowledgeBase, KnowledgeContent, ServiceBooking},
+    experts::{
+        self, ExpertProfile, ExpertService, KnowledgeBase, KnowledgeContent, ServiceBooking,
+    },
     graphql,
     messaging::{self, Conversation, ConversationId},
     notes::{self, Note, NoteId},

@@ -4,6 +4,7 @@ mod authorization;
 mod clients;
 mod config;
 mod errors;
+mod experts;
 mod harness;
 mod http_spec;
 mod identity;
