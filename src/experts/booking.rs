@@ -446,7 +446,7 @@ impl BookingMutation {
     }
 
     /// The client (before it starts) or the expert cancels a scheduled booking; a paid
-    /// booking is refunded.
+    /// booking is refunded (free bookings too: they were paid, with nothing, when made).
     async fn cancel_booking(&self, ctx: &Context<'_>, id: ID) -> Result<ServiceBooking, AppError> {
         let state = graphql::data::<AppState>(ctx)?;
         let viewer = graphql::data::<Viewer>(ctx)?.require_user()?;

@@ -103,7 +103,7 @@ async fn seed_profile(
         years_experience: Some(5 + (n % 20) as i32),
         organization: Some(ORGANIZATIONS[n % ORGANIZATIONS.len()].to_owned()),
         position: Some(
-            if n % 3 == 0 {
+            if n.is_multiple_of(3) {
                 "Principal"
             } else {
                 "Senior consultant"
@@ -111,7 +111,9 @@ async fn seed_profile(
             .to_owned(),
         ),
         education: Some("MSc Computer Science".to_owned()),
-        certifications: (n % 2 == 0).then(|| "AWS Solutions Architect Professional".to_owned()),
+        certifications: n
+            .is_multiple_of(2)
+            .then(|| "AWS Solutions Architect Professional".to_owned()),
         website_url: Some(format!("https://experts.example.com/{}", expert.id.0)),
         visibility: Some(visibility),
     };
@@ -219,7 +221,7 @@ async fn seed_services(
             PricingModel::Free | PricingModel::PerQuestion => ServiceType::Qa,
         };
         // A few drafts: prepared but not offered yet.
-        let status = if k == 2 && n % 3 == 0 {
+        let status = if k == 2 && n.is_multiple_of(3) {
             ServiceStatus::Draft
         } else {
             ServiceStatus::Active
