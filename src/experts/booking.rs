@@ -13,8 +13,8 @@ use sqlx::{PgConnection, PgExecutor};
 
 use super::{
     booking_db::{self, NewBooking},
+    booking_input::{self, BookServiceInput, ExpertServiceInput, UpdateExpertServiceInput},
     db,
-    input::{self, BookServiceInput, ExpertServiceInput, UpdateExpertServiceInput},
     model::{BookingId, BookingStatus, ExpertVisibility, PaymentStatus, ServiceId, ServiceStatus},
     service::{ExpertService, ServiceBooking},
 };
@@ -76,7 +76,7 @@ async fn record_booking(
     state: &AppState,
     client: UserId,
     service_id: ServiceId,
-    fields: input::BookingFields,
+    fields: booking_input::BookingFields,
 ) -> Result<ServiceBooking, AppError> {
     let absent = || AppError::NotFound("no service has this id".to_owned());
     let mut tx = state.pg.begin().await?;
@@ -103,7 +103,7 @@ async fn record_booking(
             service.status.as_str()
         )));
     }
-    let (amount, currency) = input::payment(
+    let (amount, currency) = booking_input::payment(
         service.pricing_model,
         service.price,
         service.currency.as_deref(),

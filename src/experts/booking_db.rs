@@ -6,8 +6,8 @@ use sqlx::{PgExecutor, prelude::FromRow, types::Json};
 use uuid::Uuid;
 
 use super::{
+    booking_input::{BookingFields, ServiceFields},
     db::{PageArrays, PageRequest, Reader, constraint_error},
-    input::{BookingFields, ServiceFields},
     model::{
         BookingId, BookingStatus, PaymentStatus, PricingModel, ServiceId, ServiceStatus,
         ServiceType,

@@ -15,6 +15,7 @@ use super::{
     booking_db, db,
     db::PageRequest,
     knowledge::{KnowledgeBase, KnowledgeContent},
+    knowledge_db,
     model::{BookingId, KnowledgeBaseId, KnowledgeContentId, KnowledgeContentStatus, ServiceId},
     profile::ExpertProfile,
     service::{ExpertService, ServiceBooking},
@@ -125,7 +126,7 @@ impl Loader<KnowledgeBaseId> for KnowledgeBaseLoader {
         &self,
         keys: &[KnowledgeBaseId],
     ) -> Result<HashMap<KnowledgeBaseId, KnowledgeBase>, AppError> {
-        let rows = db::knowledge_bases_by_ids(&self.0, &uuids(keys, |k| k.0)).await?;
+        let rows = knowledge_db::knowledge_bases_by_ids(&self.0, &uuids(keys, |k| k.0)).await?;
         Ok(rows.into_iter().map(|kb| (kb.id, kb)).collect())
     }
 }
@@ -138,7 +139,7 @@ impl Loader<UserId> for ExpertKnowledgeBasesLoader {
     type Error = AppError;
 
     async fn load(&self, keys: &[UserId]) -> Result<HashMap<UserId, Vec<KnowledgeBase>>, AppError> {
-        let rows = db::knowledge_bases_of(&self.0, &uuids(keys, |k| k.0)).await?;
+        let rows = knowledge_db::knowledge_bases_of(&self.0, &uuids(keys, |k| k.0)).await?;
         Ok(graphql::group_by(rows, |kb| kb.expert))
     }
 }
@@ -154,7 +155,7 @@ impl Loader<KnowledgeContentId> for ContentLoader {
         &self,
         keys: &[KnowledgeContentId],
     ) -> Result<HashMap<KnowledgeContentId, KnowledgeContent>, AppError> {
-        let rows = db::contents_by_ids(&self.0, &uuids(keys, |k| k.0)).await?;
+        let rows = knowledge_db::contents_by_ids(&self.0, &uuids(keys, |k| k.0)).await?;
         Ok(rows.into_iter().map(|c| (c.id, c)).collect())
     }
 }
@@ -173,7 +174,7 @@ impl Loader<PageKey> for ContentPageLoader {
         let requests: Vec<PageRequest> = keys.iter().map(|k| k.request()).collect();
         Ok(pages_by_key(
             keys,
-            db::content_pages(&self.0, &requests).await?,
+            knowledge_db::content_pages(&self.0, &requests).await?,
         ))
     }
 }
@@ -189,7 +190,7 @@ impl Loader<KnowledgeContentId> for TagsLoader {
         &self,
         keys: &[KnowledgeContentId],
     ) -> Result<HashMap<KnowledgeContentId, Vec<String>>, AppError> {
-        let rows = db::tags_of(&self.0, &uuids(keys, |k| k.0)).await?;
+        let rows = knowledge_db::tags_of(&self.0, &uuids(keys, |k| k.0)).await?;
         let mut tags: HashMap<KnowledgeContentId, Vec<String>> = HashMap::new();
         for (content, tag) in rows {
             tags.entry(KnowledgeContentId(content))

@@ -4,9 +4,11 @@
 
 mod booking;
 mod booking_db;
+mod booking_input;
 mod db;
 mod input;
 mod knowledge;
+mod knowledge_db;
 mod loader;
 mod model;
 mod mutation;
@@ -20,10 +22,8 @@ use uuid::Uuid;
 pub(crate) use booking::{
     Actor, book, cancel, complete, create_service, pay, seed_booking, set_service_status,
 };
-pub use input::{
-    BookServiceInput, ExpertProfileInput, ExpertServiceInput, KnowledgeBaseInput,
-    KnowledgeContentInput,
-};
+pub use booking_input::{BookServiceInput, ExpertServiceInput};
+pub use input::{ExpertProfileInput, KnowledgeBaseInput, KnowledgeContentInput};
 pub use knowledge::{KnowledgeBase, KnowledgeContent};
 pub use loader::{
     attach_loaders, load_booking, load_content, load_expert, load_knowledge_base, load_service,

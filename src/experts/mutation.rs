@@ -11,6 +11,7 @@ use super::{
         UpdateKnowledgeBaseInput, UpdateKnowledgeContentInput,
     },
     knowledge::{KnowledgeBase, KnowledgeContent},
+    knowledge_db,
     model::{KnowledgeBaseId, KnowledgeContentId, KnowledgeContentStatus},
     profile::ExpertProfile,
 };
@@ -39,7 +40,7 @@ pub(crate) async fn create_knowledge_base(
     expert: UserId,
     input: KnowledgeBaseInput,
 ) -> Result<KnowledgeBase, AppError> {
-    db::insert_knowledge_base(db, expert, &input.parse()?).await
+    knowledge_db::insert_knowledge_base(db, expert, &input.parse()?).await
 }
 
 /// Adds a content with its tags to a knowledge base, in the caller's transaction.
@@ -49,7 +50,7 @@ pub(crate) async fn add_content(
     input: KnowledgeContentInput,
 ) -> Result<KnowledgeContent, AppError> {
     let (fields, tags) = input.parse()?;
-    db::insert_content(tx, kb, &fields, &tags).await
+    knowledge_db::insert_content(tx, kb, &fields, &tags).await
 }
 
 /// The knowledge base, locked in the caller's transaction, if the viewer may change it.
@@ -60,7 +61,7 @@ async fn owned_knowledge_base(
 ) -> Result<KnowledgeBase, AppError> {
     let viewer = graphql::data::<Viewer>(ctx)?;
     viewer.require_user()?;
-    let kb = db::knowledge_base_for_update(&mut *tx, id)
+    let kb = knowledge_db::knowledge_base_for_update(&mut *tx, id)
         .await?
         .ok_or_else(|| AppError::NotFound("no knowledge base has this id".to_owned()))?;
     viewer.require_owner_or_admin(kb.expert)?;
@@ -75,7 +76,7 @@ async fn owned_content(
 ) -> Result<KnowledgeContent, AppError> {
     let viewer = graphql::data::<Viewer>(ctx)?;
     viewer.require_user()?;
-    let (content, expert) = db::content_for_update(&mut *tx, id)
+    let (content, expert) = knowledge_db::content_for_update(&mut *tx, id)
         .await?
         .ok_or_else(|| AppError::NotFound("no knowledge content has this id".to_owned()))?;
     viewer.require_owner_or_admin(expert)?;
@@ -135,7 +136,7 @@ impl KnowledgeMutation {
             description: kb.description,
             is_public: kb.is_public,
         })?;
-        let updated = db::update_knowledge_base(&mut *tx, kb.id, &fields).await?;
+        let updated = knowledge_db::update_knowledge_base(&mut *tx, kb.id, &fields).await?;
         tx.commit().await?;
         Ok(updated)
     }
@@ -145,7 +146,7 @@ impl KnowledgeMutation {
         let state = graphql::data::<AppState>(ctx)?;
         let mut tx = state.pg.begin().await?;
         let kb = owned_knowledge_base(ctx, &mut tx, KnowledgeBaseId::from_global(&id)?).await?;
-        let deleted = db::delete_knowledge_base(&mut *tx, kb.id).await?;
+        let deleted = knowledge_db::delete_knowledge_base(&mut *tx, kb.id).await?;
         tx.commit().await?;
         Ok(deleted)
     }
@@ -182,9 +183,9 @@ impl KnowledgeMutation {
         let mut tx = state.pg.begin().await?;
         let content = owned_content(ctx, &mut tx, KnowledgeContentId::from_global(&id)?).await?;
         let (fields, tags) = input.apply(content.fields())?;
-        let updated = db::update_content(&mut *tx, content.id, &fields).await?;
+        let updated = knowledge_db::update_content(&mut *tx, content.id, &fields).await?;
         if let Some(tags) = tags {
-            db::replace_tags(&mut tx, content.id, &tags).await?;
+            knowledge_db::replace_tags(&mut tx, content.id, &tags).await?;
         }
         tx.commit().await?;
         Ok(updated)
@@ -210,7 +211,7 @@ impl KnowledgeMutation {
         let state = graphql::data::<AppState>(ctx)?;
         let mut tx = state.pg.begin().await?;
         let content = owned_content(ctx, &mut tx, KnowledgeContentId::from_global(&id)?).await?;
-        let updated = db::set_content_status(&mut *tx, content.id, status).await?;
+        let updated = knowledge_db::set_content_status(&mut *tx, content.id, status).await?;
         tx.commit().await?;
         Ok(updated)
     }
@@ -220,7 +221,7 @@ impl KnowledgeMutation {
         let state = graphql::data::<AppState>(ctx)?;
         let mut tx = state.pg.begin().await?;
         let content = owned_content(ctx, &mut tx, KnowledgeContentId::from_global(&id)?).await?;
-        let deleted = db::delete_content(&mut *tx, content.id).await?;
+        let deleted = knowledge_db::delete_content(&mut *tx, content.id).await?;
         tx.commit().await?;
         Ok(deleted)
     }
