@@ -10,6 +10,7 @@ use super::{
     requirement::{Analysis, Features},
 };
 use crate::error::AppError;
+pub(super) use crate::graphql::input::{required, text};
 
 /// A new delivery project (created as a draft).
 #[derive(InputObject)]
@@ -142,31 +143,6 @@ pub struct DesignDecisionInput {
     pub rationale: String,
 }
 
-/// Trimmed text of 1 to `max` characters.
-pub(super) fn text(field: &str, raw: &str, max: usize) -> Result<String, AppError> {
-    let value = raw.trim();
-    if value.is_empty() || value.chars().count() > max {
-        return Err(AppError::BadUserInput(format!(
-            "{field}: 1 to {max} characters"
-        )));
-    }
-    Ok(value.to_owned())
-}
-
-/// Trimmed text of at most `max` characters; empty is allowed.
-pub(super) fn optional_text(
-    field: &str,
-    raw: Option<String>,
-    max: usize,
-) -> Result<Option<String>, AppError> {
-    match raw.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) {
-        Some(v) if v.chars().count() > max => Err(AppError::BadUserInput(format!(
-            "{field}: at most {max} characters"
-        ))),
-        other => Ok(other),
-    }
-}
-
 fn text_list(
     field: &str,
     items: Vec<String>,
@@ -180,16 +156,16 @@ fn text_list(
     }
     items
         .iter()
-        .map(|item| text(field, item, max_chars))
+        .map(|item| required(field, item, max_chars))
         .collect()
 }
 
 impl TechStackInput {
     pub(super) fn parse(self) -> Result<TechStack, AppError> {
         Ok(TechStack {
-            backend: optional_text("techStack.backend", self.backend, 200)?,
-            database: optional_text("techStack.database", self.database, 200)?,
-            infrastructure: optional_text("techStack.infrastructure", self.infrastructure, 200)?,
+            backend: text("techStack.backend", self.backend, 200)?,
+            database: text("techStack.database", self.database, 200)?,
+            infrastructure: text("techStack.infrastructure", self.infrastructure, 200)?,
         })
     }
 }
@@ -202,7 +178,7 @@ pub(super) fn milestones(items: Vec<MilestoneInput>) -> Result<Vec<Milestone>, A
         .into_iter()
         .map(|m| {
             Ok(Milestone {
-                name: text("milestones.name", &m.name, 200)?,
+                name: required("milestones.name", &m.name, 200)?,
                 date: bson::DateTime::from_chrono(m.date),
                 completed: m.completed.unwrap_or(false),
             })
@@ -263,7 +239,7 @@ pub(super) fn custom_fields(
 
 /// Requirement text as submitted: 1 to 20,000 characters.
 pub(super) fn raw_text(raw: &str) -> Result<String, AppError> {
-    text("rawText", raw, 20_000)
+    required("rawText", raw, 20_000)
 }
 
 /// A confidence score: 0 to 1.
@@ -337,13 +313,9 @@ impl CreateTechDesignInput {
             .into_iter()
             .map(|c| {
                 Ok(Component {
-                    name: text("components.name", &c.name, 200)?,
-                    technology: text("components.technology", &c.technology, 200)?,
-                    responsibility: optional_text(
-                        "components.responsibility",
-                        c.responsibility,
-                        1000,
-                    )?,
+                    name: required("components.name", &c.name, 200)?,
+                    technology: required("components.technology", &c.technology, 200)?,
+                    responsibility: text("components.responsibility", c.responsibility, 1000)?,
                 })
             })
             .collect::<Result<Vec<_>, AppError>>()?;
@@ -361,7 +333,7 @@ impl CreateTechDesignInput {
         }
         let r = self.risk_assessment;
         Ok(NewDesign {
-            title: text("title", &self.title, 200)?,
+            title: required("title", &self.title, 200)?,
             kind: self.architecture_type,
             components,
             plantuml_code,
@@ -379,9 +351,9 @@ pub(super) fn decision(
     input: DesignDecisionInput,
 ) -> Result<(String, Vec<String>, String), AppError> {
     Ok((
-        text("option", &input.option, 500)?,
+        required("option", &input.option, 500)?,
         text_list("alternatives", input.alternatives, 20, 500)?,
-        text("rationale", &input.rationale, 5000)?,
+        required("rationale", &input.rationale, 5000)?,
     ))
 }
 

@@ -108,7 +108,7 @@ pub(crate) async fn generate_prd(
     title: &str,
     content: &str,
 ) -> Result<PrdDoc, AppError> {
-    let title = input::text("title", title, 200)?;
+    let title = input::required("title", title, 200)?;
     let content = input::prd_content(content)?;
     let requirement = access::requirement(&state.mongo, actor, requirement).await?;
     if requirement.ai_analysis.is_none() {
@@ -180,7 +180,7 @@ pub(crate) async fn update_prd(
     expected_version: Option<i32>,
 ) -> Result<PrdDoc, AppError> {
     let content = input::prd_content(content)?;
-    let summary = input::optional_text("summary", summary, 500)?;
+    let summary = input::text("summary", summary, 500)?;
     let prd = access::prd(&state.mongo, actor, id).await?;
     expect_version(expected_version, prd.current_version)?;
     push_version(

@@ -52,9 +52,8 @@ pub(crate) async fn create_project(
     let now = bson::DateTime::now();
     let project = Project {
         id: bson_id(uuid::Uuid::now_v7()),
-        name: input::text("name", &input.name, 200)?,
-        description: input::optional_text("description", input.description, 5000)?
-            .unwrap_or_default(),
+        name: input::required("name", &input.name, 200)?,
+        description: input::text("description", input.description, 5000)?.unwrap_or_default(),
         owner_id: bson_id(actor.user.0),
         status: ProjectStatus::Draft,
         tech_stack: input
@@ -316,12 +315,12 @@ impl ProjectMutation {
         let id = ProjectId::from_global(&id)?;
         let mut set = bson::Document::new();
         if let Some(name) = &input.name {
-            set.insert("name", input::text("name", name, 200)?);
+            set.insert("name", input::required("name", name, 200)?);
         }
         if let Some(description) = input.description {
             set.insert(
                 "description",
-                input::optional_text("description", Some(description), 5000)?.unwrap_or_default(),
+                input::text("description", Some(description), 5000)?.unwrap_or_default(),
             );
         }
         if let Some(stack) = input.tech_stack {
@@ -457,7 +456,7 @@ impl ProjectMutation {
     ) -> Result<AnalysisFailure, AppError> {
         let state = graphql::data::<AppState>(ctx)?;
         let actor = actor(ctx)?;
-        let reason = input::text("reason", &reason, 2000)?;
+        let reason = input::required("reason", &reason, 2000)?;
         let requirement =
             access::requirement(&state.mongo, actor, RequirementId::from_global(&id)?).await?;
         Ok(db::insert_failure(

@@ -13,10 +13,15 @@ pub fn text(field: &str, raw: Option<String>, max: usize) -> Result<Option<Strin
     }
 }
 
-/// Trimmed text that must not be empty, at most `max` characters.
-pub fn required(field: &str, raw: String, max: usize) -> Result<String, AppError> {
-    text(field, Some(raw), max)?
-        .ok_or_else(|| AppError::BadUserInput(format!("{field}: must not be empty")))
+/// Trimmed text of 1 to `max` characters.
+pub fn required(field: &str, raw: &str, max: usize) -> Result<String, AppError> {
+    let value = raw.trim();
+    if value.is_empty() || value.chars().count() > max {
+        return Err(AppError::BadUserInput(format!(
+            "{field}: 1 to {max} characters"
+        )));
+    }
+    Ok(value.to_owned())
 }
 
 /// An optional http(s) URL without whitespace.

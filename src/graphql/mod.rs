@@ -14,7 +14,7 @@ use async_graphql::{MergedObject, MergedSubscription, Request, Response, Schema,
 use crate::{
     auth, delivery,
     error::{ErrorCode, request_error},
-    hiring, messaging, notes, notifications, profiles, skills,
+    experts, hiring, messaging, notes, notifications, profiles, skills,
     state::AppState,
     system, twins, users,
 };
@@ -33,6 +33,7 @@ pub struct Query(
     messaging::MessagingQuery,
     notifications::NotificationQuery,
     notes::NoteQuery,
+    experts::ExpertQuery,
 );
 
 /// The mutation root.
@@ -53,6 +54,7 @@ pub struct Mutation(
     messaging::MessagingMutation,
     notifications::NotificationMutation,
     notes::NoteMutation,
+    experts::ExpertMutation,
 );
 
 /// The subscription root.
@@ -131,6 +133,7 @@ pub fn prepare(request: Request, state: &AppState, viewer: Viewer, client: Clien
     let request = delivery::attach_loaders(request, state);
     let request = messaging::attach_loaders(request, state);
     let request = hiring::attach_loaders(request, state);
+    let request = experts::attach_loaders(request, state);
     notes::attach_loaders(request, state)
 }
 

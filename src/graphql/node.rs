@@ -13,6 +13,9 @@ use crate::{
         RequirementId, TechDesign,
     },
     error::AppError,
+    experts::{
+        self, ExpertProfile, ExpertService, KnowledgeBase, KnowledgeContent, ServiceBooking,
+    },
     hiring::{self, Interview, Job, JobApplication, Organization},
     messaging::{self, Conversation, ConversationId},
     notes::{self, Note, NoteId},
@@ -115,6 +118,16 @@ pub enum Node {
     TechDesign(TechDesign),
     /// An API spec.
     ApiSpec(ApiSpec),
+    /// An expert's profile.
+    ExpertProfile(ExpertProfile),
+    /// An expert's knowledge base.
+    KnowledgeBase(KnowledgeBase),
+    /// A piece of knowledge in a knowledge base.
+    KnowledgeContent(KnowledgeContent),
+    /// A service an expert offers.
+    ExpertService(ExpertService),
+    /// A booking of an expert service.
+    ServiceBooking(ServiceBooking),
 }
 
 /// `node(id:)`.
@@ -158,6 +171,9 @@ impl NodeQuery {
             ApiSpecId::TYPENAME => delivery::load_spec(ctx, ApiSpecId(uuid))
                 .await?
                 .map(Node::ApiSpec),
+            other if experts::NODE_TYPES.contains(&other) => {
+                experts::load_node(ctx, other, uuid).await?
+            }
             other => match profiles::load_node(ctx, other, uuid).await? {
                 Some(node) => Some(node),
                 None => hiring::load_node(ctx, other, uuid).await?,

@@ -63,7 +63,7 @@ impl OrganizationInput {
             ));
         }
         Ok(OrganizationFields {
-            name: required("name", self.name, 100)?,
+            name: required("name", &self.name, 100)?,
             description: text("description", self.description, 5000)?,
             industry: text("industry", self.industry, 100)?,
             company_size: self.company_size,
@@ -214,8 +214,8 @@ impl JobInput {
             });
         }
         Ok(JobFields {
-            title: required("title", self.title, 100)?,
-            description: required("description", self.description, 20000)?,
+            title: required("title", &self.title, 100)?,
+            description: required("description", &self.description, 20000)?,
             requirements: text("requirements", self.requirements, 20000)?,
             responsibilities: text("responsibilities", self.responsibilities, 20000)?,
             location: text("location", self.location, 255)?,
@@ -322,7 +322,7 @@ impl InterviewInput {
             ));
         }
         Ok(InterviewFields {
-            title: required("title", self.title, 100)?,
+            title: required("title", &self.title, 100)?,
             description: text("description", self.description, 5000)?,
             interview_type: self.interview_type,
             location: text("location", self.location, 255)?,

@@ -171,8 +171,8 @@ impl ExperienceInput {
             ));
         }
         Ok(NewExperience {
-            title: required("title", self.title, 100)?,
-            company: required("company", self.company, 100)?,
+            title: required("title", &self.title, 100)?,
+            company: required("company", &self.company, 100)?,
             location: text("location", self.location, 100)?,
             description: text("description", self.description, 5000)?,
             period: Period::parse(Some(self.start_date), self.end_date, self.is_current)?,
@@ -211,10 +211,10 @@ impl PortfolioProjectInput {
         let technologies = self
             .technologies
             .into_iter()
-            .map(|t| required("technologies", t, 50))
+            .map(|t| required("technologies", &t, 50))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(NewPortfolioProject {
-            title: required("title", self.title, 100)?,
+            title: required("title", &self.title, 100)?,
             description: text("description", self.description, 5000)?,
             url: url("url", self.url)?,
             technologies,
@@ -248,7 +248,7 @@ pub struct EducationInput {
 impl EducationInput {
     pub(super) fn parse(self) -> Result<NewEducation, AppError> {
         Ok(NewEducation {
-            institution: required("institution", self.institution, 100)?,
+            institution: required("institution", &self.institution, 100)?,
             degree: text("degree", self.degree, 100)?,
             field_of_study: text("fieldOfStudy", self.field_of_study, 100)?,
             grade: text("grade", self.grade, 20)?,

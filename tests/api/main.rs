@@ -6,6 +6,7 @@ mod config;
 mod delivery;
 mod delivery_files;
 mod errors;
+mod experts;
 mod harness;
 mod hiring;
 mod http_spec;

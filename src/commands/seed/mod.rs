@@ -2,10 +2,12 @@
 //!
 //! People come from `seed/people.json` (made by `seed/generate_people.py`): 240 users
 //! across the three roles with profiles, skills, experiences, portfolio projects and
-//! educations. Every demo account signs in with [`DEMO_PASSWORD`]. Everything goes
+//! educations; `experts.rs` adds expert profiles, knowledge, services and bookings. Every
+//! demo account signs in with [`DEMO_PASSWORD`]. Everything goes
 //! through the same checked domain functions the API uses.
 
 mod delivery;
+mod experts;
 mod hiring;
 
 use anyhow::Context;
@@ -190,6 +192,9 @@ pub async fn run(config: Config, force: bool) -> anyhow::Result<()> {
     let projects = delivery::seed(&state, &owners)
         .await
         .context("seeding delivery projects")?;
+    let experts = experts::seed(&state, &demo_users)
+        .await
+        .context("seeding experts")?;
     for body in DEMO_NOTES {
         notes::create_note(&state, body).await?;
     }
@@ -203,6 +208,10 @@ pub async fn run(config: Config, force: bool) -> anyhow::Result<()> {
         applications,
         projects,
         notes = DEMO_NOTES.len(),
+        expert_profiles = experts.profiles,
+        knowledge_bases = experts.knowledge_bases,
+        services = experts.services,
+        bookings = experts.bookings,
         password = DEMO_PASSWORD,
         "demo data loaded"
     );
