@@ -183,9 +183,9 @@ impl ServiceBooking {
         loader::load_service_unchecked(ctx, self.service_id).await
     }
 
-    /// Who booked it (when the viewer may see that user).
+    /// Who booked it (shared with the expert by booking, whatever their profile visibility).
     async fn client(&self, ctx: &Context<'_>) -> Result<Option<User>, AppError> {
-        users::load_user(ctx, self.client).await
+        users::load_user_shared(ctx, self.client).await
     }
 
     /// What the client wants (1 to 255 characters).
