@@ -10,7 +10,7 @@ use super::{
     requirement::{Analysis, Features},
 };
 use crate::error::AppError;
-pub(super) use crate::graphql::input::{required, text};
+pub(super) use crate::graphql::input::{required, text, text_list};
 
 /// A new delivery project (created as a draft).
 #[derive(InputObject)]
@@ -141,23 +141,6 @@ pub struct DesignDecisionInput {
     pub alternatives: Vec<String>,
     /// Why (1 to 5,000 characters).
     pub rationale: String,
-}
-
-fn text_list(
-    field: &str,
-    items: Vec<String>,
-    max_items: usize,
-    max_chars: usize,
-) -> Result<Vec<String>, AppError> {
-    if items.len() > max_items {
-        return Err(AppError::BadUserInput(format!(
-            "{field}: at most {max_items} entries"
-        )));
-    }
-    items
-        .iter()
-        .map(|item| required(field, item, max_chars))
-        .collect()
 }
 
 impl TechStackInput {

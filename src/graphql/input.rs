@@ -24,6 +24,24 @@ pub fn required(field: &str, raw: &str, max: usize) -> Result<String, AppError> 
     Ok(value.to_owned())
 }
 
+/// A list of at most `max_items` texts, each trimmed and 1 to `max_chars` characters.
+pub fn text_list(
+    field: &str,
+    items: Vec<String>,
+    max_items: usize,
+    max_chars: usize,
+) -> Result<Vec<String>, AppError> {
+    if items.len() > max_items {
+        return Err(AppError::BadUserInput(format!(
+            "{field}: at most {max_items} entries"
+        )));
+    }
+    items
+        .iter()
+        .map(|item| required(field, item, max_chars))
+        .collect()
+}
+
 /// An optional http(s) URL without whitespace.
 pub fn url(field: &str, raw: Option<String>) -> Result<Option<String>, AppError> {
     let url = text(field, raw, 2048)?;

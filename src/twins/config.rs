@@ -7,7 +7,11 @@ use async_graphql::{Enum, ID, InputObject, Json, Object};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{error::AppError, graphql::node::NodeId, users::UserId};
+use crate::{
+    error::AppError,
+    graphql::{input::text_list, node::NodeId},
+    users::UserId,
+};
 
 use super::model::DataSourceId;
 
@@ -185,32 +189,6 @@ pub struct TwinConfigInput {
     pub decline_topics: Option<Vec<String>>,
     /// Free-form settings: a JSON object (at most 16 KiB), replacing the previous one.
     pub custom: Option<Json<serde_json::Value>>,
-}
-
-fn text_list(
-    field: &str,
-    items: Vec<String>,
-    max_items: usize,
-    max_chars: usize,
-) -> Result<Vec<String>, AppError> {
-    if items.len() > max_items {
-        return Err(AppError::BadUserInput(format!(
-            "{field}: at most {max_items} entries"
-        )));
-    }
-    items
-        .into_iter()
-        .map(|item| {
-            let item = item.trim().to_owned();
-            if item.is_empty() || item.chars().count() > max_chars {
-                Err(AppError::BadUserInput(format!(
-                    "{field}: each entry 1 to {max_chars} characters"
-                )))
-            } else {
-                Ok(item)
-            }
-        })
-        .collect()
 }
 
 impl TwinConfigInput {
