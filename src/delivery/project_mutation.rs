@@ -145,7 +145,8 @@ pub(crate) async fn submit_requirement(
 /// Records the AI's analysis as a new version. Below the owner's
 /// `ai_settings.confidence_threshold` the requirement is flagged for review. When
 /// MongoDB cannot take the analysis, it is kept in PostgreSQL (`ai_analysis_failures`)
-/// so nothing the AI produced is lost, and the error is returned.
+/// so nothing the AI produced is lost, and the error is returned. The caller's ownership
+/// is established first, so only verified analyses are logged.
 pub(crate) async fn record_analysis(
     state: &AppState,
     actor: Actor,
@@ -155,9 +156,11 @@ pub(crate) async fn record_analysis(
     expected_version: Option<i32>,
 ) -> Result<Requirement, AppError> {
     let confidence = input::confidence(confidence)?;
+    // Ownership is checked before anything is written: while MongoDB cannot say who owns
+    // the requirement, nothing is logged on the caller's word either.
+    let requirement = access::requirement(&state.mongo, actor, id).await?;
+    expect_version(expected_version, requirement.current_version)?;
     let attempt = async {
-        let requirement = access::requirement(&state.mongo, actor, id).await?;
-        expect_version(expected_version, requirement.current_version)?;
         let threshold = users::ai_confidence_threshold(&state.pg, requirement.owned_by()).await?;
         let status = if confidence < threshold {
             RequirementStatus::NeedsReview
