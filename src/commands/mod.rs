@@ -46,6 +46,10 @@ enum Command {
         /// Write to this file instead of standard output.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Print the Apollo Federation v2 subgraph SDL (what `_service { sdl }` answers,
+        /// with `@key` on the entities) for a gateway's composition.
+        #[arg(long)]
+        federation: bool,
     },
     /// Manage partners, their API keys and the documents they may run.
     Partners {
@@ -88,7 +92,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Migrate { stores, down } => migrate::run(stores.config, down).await,
         Command::Seed { stores, force } => seed::run(stores.config, force).await,
         Command::Partners { stores, command } => partners::run(stores.config, command).await,
-        Command::ExportSchema { output } => export_schema(output),
+        Command::ExportSchema { output, federation } => export_schema(output, federation),
         Command::Reindex => not_yet("reindex"),
         Command::Reconcile { stores, dry_run } => reconcile::run(stores.config, dry_run).await,
     };
@@ -101,8 +105,12 @@ pub async fn run(cli: Cli) -> ExitCode {
     }
 }
 
-fn export_schema(output: Option<PathBuf>) -> anyhow::Result<()> {
-    let sdl = crate::graphql::sdl();
+fn export_schema(output: Option<PathBuf>, federation: bool) -> anyhow::Result<()> {
+    let sdl = if federation {
+        crate::graphql::subgraph_sdl()
+    } else {
+        crate::graphql::sdl()
+    };
     match output {
         Some(path) => std::fs::write(&path, sdl)?,
         None => print!("{sdl}"),

@@ -2,6 +2,7 @@
 //! data (viewer and DataLoaders) every operation runs with.
 
 pub mod extensions;
+mod federation;
 pub mod input;
 mod limits;
 pub mod money;
@@ -24,6 +25,7 @@ use viewer::Viewer;
 #[derive(MergedObject, Default)]
 pub struct Query(
     node::NodeQuery,
+    federation::FederationQuery,
     system::SystemQuery,
     users::UserQuery,
     skills::SkillQuery,
@@ -98,6 +100,13 @@ pub async fn validate_document(query: &str) -> Vec<String> {
 /// The SDL of the schema (no stores needed), as committed in `schema/schema.graphql`.
 pub fn sdl() -> String {
     builder().finish().sdl()
+}
+
+/// The Apollo Federation v2 subgraph SDL, as `_service { sdl }` answers it.
+pub fn subgraph_sdl() -> String {
+    builder()
+        .finish()
+        .sdl_with_options(async_graphql::SDLExportOptions::new().federation())
 }
 
 /// Where a request comes from, as far as braid can tell.

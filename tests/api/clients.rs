@@ -2,29 +2,10 @@
 //! graphql-ws client and the legacy subscriptions-transport-ws client.
 //! `scripts/test` installs them (`npm ci` in `tests/js`).
 
-use std::process::Command;
-
-use crate::harness::{TestApp, repo_root};
+use crate::harness::{TestApp, run_node};
 
 fn node(script: &str, args: &[String]) -> String {
-    let dir = repo_root().join("tests/js");
-    assert!(
-        dir.join("node_modules").exists(),
-        "tests/js/node_modules is missing: run `npm ci` in tests/js (scripts/test does)"
-    );
-    let output = Command::new("node")
-        .arg(script)
-        .args(args)
-        .current_dir(&dir)
-        .output()
-        .expect("node runs");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "{script} failed:\n{stdout}\n{stderr}"
-    );
-    stdout
+    run_node("tests/js", script, args)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -30,6 +30,30 @@ pub(crate) fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Runs `node SCRIPT ARGS...` in the npm package at `package` (relative to the repo
+/// root, installed by `scripts/test`) and returns its standard output; a failing script
+/// fails the test with both of its outputs.
+pub(crate) fn run_node(package: &str, script: &str, args: &[String]) -> String {
+    let dir = repo_root().join(package);
+    assert!(
+        dir.join("node_modules").exists(),
+        "{package}/node_modules is missing: run `npm ci` in {package} (scripts/test does)"
+    );
+    let output = std::process::Command::new("node")
+        .arg(script)
+        .args(args)
+        .current_dir(&dir)
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "{script} failed:\n{stdout}\n{stderr}"
+    );
+    stdout
+}
+
 #[derive(Parser)]
 pub(crate) struct EnvConfig {
     #[command(flatten)]

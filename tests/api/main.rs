@@ -7,6 +7,7 @@ mod delivery;
 mod delivery_files;
 mod errors;
 mod experts;
+mod federation;
 mod harness;
 mod hiring;
 mod http_spec;
