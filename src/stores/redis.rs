@@ -111,6 +111,16 @@ impl Redis {
         self.run::<String>(&redis::cmd("PING")).await.map(drop)
     }
 
+    /// The prefix of every key and channel (`BRAID_REDIS_PREFIX`).
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// How long a connection attempt or a command may take.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
     /// The prefixed name of a key or channel: every key braid uses is built here.
     pub fn key(&self, name: &str) -> String {
         format!("{}{name}", self.prefix)

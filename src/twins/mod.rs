@@ -10,6 +10,7 @@ mod loader;
 mod model;
 mod mutation;
 mod query;
+mod subscription;
 
 pub use config::{TwinConfig, TwinConfigInput};
 pub use input::{CreateTwinInput, TwinDataSourceInput};
@@ -20,4 +21,6 @@ pub use model::{
 };
 pub use mutation::TwinMutation;
 pub(crate) use mutation::{add_data_source, create as create_twin};
+pub use mutation::publish_training_progress;
 pub use query::TwinQuery;
+pub use subscription::TwinSubscription;
