@@ -398,7 +398,7 @@ async fn session(
                 receive(shared, &message);
             }
             _ = ping.tick() => {
-                let pong = tokio::time::timeout(redis.timeout(), sink.ping::<String>()).await;
+                let pong = tokio::time::timeout(redis.timeout(), sink.ping::<redis::Value>()).await;
                 if !matches!(pong, Ok(Ok(_))) {
                     return Ended::Lost("no answer to PING".to_owned());
                 }

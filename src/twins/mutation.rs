@@ -13,8 +13,8 @@ use super::{
     docs,
     input::{CreateTwinInput, TwinDataSourceInput, TwinSwitch, UpdateTwinInput, description, name},
     model::{
-        DataSourceId, DigitalTwin, ModelVersion, ModelVersionId, TrainingJob, TwinDataSource,
-        TwinId, TwinStatus,
+        DataSourceId, DigitalTwin, ModelVersion, ModelVersionId, TrainingJob, TrainingJobId,
+        TwinDataSource, TwinId, TwinStatus,
     },
 };
 use crate::{
@@ -47,10 +47,10 @@ async fn owned_twin(
 /// Tells `twinTrainingProgress` subscribers (on every instance) that a training job was
 /// queued or changed: call it after the change is committed. The training worker calls
 /// it whenever it records progress.
-pub fn publish_training_progress(state: &AppState, job: &TrainingJob) {
+pub fn publish_training_progress(state: &AppState, twin: TwinId, job: TrainingJobId) {
     state.events.publish(
-        Topic::TwinTraining(job.twin_id.0),
-        Event::new(EventKind::TrainingJob, job.id.0),
+        Topic::TwinTraining(twin.0),
+        Event::new(EventKind::TrainingJob, job.0),
     );
 }
 
@@ -289,7 +289,7 @@ impl TwinMutation {
         let (twin, _) = owned_twin(ctx, &mut tx, TwinId::from_global(&twin_id)?).await?;
         let job = db::queue_training(&mut tx, twin.id).await?;
         tx.commit().await?;
-        publish_training_progress(state, &job);
+        publish_training_progress(state, job.twin_id, job.id);
         Ok(job)
     }
 

@@ -18,6 +18,7 @@ mod notes;
 mod partners;
 mod people;
 mod persisted;
+mod realtime;
 mod schema;
 mod seed;
 mod stores;
