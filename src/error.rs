@@ -174,9 +174,7 @@ impl From<sqlx::Error> for AppError {
             sqlx::Error::Database(ref db)
                 if matches!(db.code().as_deref(), Some("40001" | "40P01")) =>
             {
-                Self::Conflict(
-                    "the change collided with a concurrent one; retry it".to_owned(),
-                )
+                Self::Conflict("the change collided with a concurrent one; retry it".to_owned())
             }
             other => Self::internal(other),
         }

@@ -89,6 +89,9 @@ mod tests {
             assert_eq!(Topic::from_channel("braid:", &channel), Some(topic));
             assert_eq!(Topic::from_channel("other:", &channel), None);
         }
-        assert_eq!(Topic::from_channel("braid:", "braid:events:project:nope"), None);
+        assert_eq!(
+            Topic::from_channel("braid:", "braid:events:project:nope"),
+            None
+        );
     }
 }

@@ -26,7 +26,10 @@ impl ExpertSubscription {
         #[graphql(desc = "Follow only this booking.")] booking_id: Option<ID>,
     ) -> Result<impl Stream<Item = Result<ServiceBooking, AppError>> + use<'ctx>, AppError> {
         let viewer = graphql::data::<Viewer>(ctx)?.require_user()?.user_id;
-        let only = booking_id.as_ref().map(BookingId::from_global).transpose()?;
+        let only = booking_id
+            .as_ref()
+            .map(BookingId::from_global)
+            .transpose()?;
         if let Some(id) = only {
             match loader::load_booking(ctx, id).await? {
                 Some(booking) if booking.client == viewer || booking.expert == viewer => {}

@@ -52,8 +52,9 @@ pub(super) fn query_params(query: &str) -> Result<Map<String, Value>, String> {
     let mut params = Map::new();
     for (key, value) in pairs {
         let value = match key.as_str() {
-            "variables" | "extensions" if !value.is_empty() => serde_json::from_str(&value)
-                .map_err(|_| format!("`{key}` is not valid JSON"))?,
+            "variables" | "extensions" if !value.is_empty() => {
+                serde_json::from_str(&value).map_err(|_| format!("`{key}` is not valid JSON"))?
+            }
             _ => Value::String(value),
         };
         params.insert(key, value);
@@ -236,11 +237,9 @@ pub(super) async fn admit(
     };
     if let Err(error) = documents {
         return Err(match ErrorCode::of(&error) {
-            Some(ErrorCode::BadRequest) => Refusal::Http(error_response(
-                headers,
-                StatusCode::BAD_REQUEST,
-                error,
-            )),
+            Some(ErrorCode::BadRequest) => {
+                Refusal::Http(error_response(headers, StatusCode::BAD_REQUEST, error))
+            }
             _ => Refusal::Errors(vec![error]),
         });
     }
@@ -426,7 +425,11 @@ pub(super) fn bad_request(headers: &HeaderMap, message: impl Into<String>) -> Re
     )
 }
 
-pub(super) fn error_response(headers: &HeaderMap, status: StatusCode, error: ServerError) -> Response {
+pub(super) fn error_response(
+    headers: &HeaderMap,
+    status: StatusCode,
+    error: ServerError,
+) -> Response {
     let media = negotiate::negotiate(headers).unwrap_or(MediaType::Json);
     graphql_errors_with_status(media, status, vec![error])
 }

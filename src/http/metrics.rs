@@ -46,8 +46,11 @@ pub(super) async fn render(State(app): State<HttpState>) -> impl IntoResponse {
     metrics::gauge!("braid_events_subscribers").set(hub.subscribers as f64);
     metrics::gauge!("braid_events_redis_topics").set(hub.redis_topics as f64);
     metrics::gauge!("braid_events_redis_connected").set(f64::from(u8::from(hub.redis_connected)));
-    metrics::gauge!("braid_tokio_alive_tasks")
-        .set(tokio::runtime::Handle::current().metrics().num_alive_tasks() as f64);
+    metrics::gauge!("braid_tokio_alive_tasks").set(
+        tokio::runtime::Handle::current()
+            .metrics()
+            .num_alive_tasks() as f64,
+    );
     (
         [(
             header::CONTENT_TYPE,

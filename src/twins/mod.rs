@@ -20,7 +20,7 @@ pub use model::{
     TwinDataSource, TwinId, TwinStatus,
 };
 pub use mutation::TwinMutation;
-pub(crate) use mutation::{add_data_source, create as create_twin};
 pub use mutation::publish_training_progress;
+pub(crate) use mutation::{add_data_source, create as create_twin};
 pub use query::TwinQuery;
 pub use subscription::TwinSubscription;

@@ -146,7 +146,10 @@ async fn message_added_reaches_readers_only_and_stops_when_one_is_removed() {
             json!({ "c": group, "u": member_id }),
         )
         .await;
-    assert_eq!(removed["data"]["removeConversationMember"], true, "{removed}");
+    assert_eq!(
+        removed["data"]["removeConversationMember"], true,
+        "{removed}"
+    );
     app.graphql_as(&owner, SEND, json!({ "c": group, "t": "after" }))
         .await;
     assert_eq!(
@@ -348,10 +351,12 @@ async fn twin_training_progress_is_for_the_owner() {
     assert_eq!(code(&other_job.next().await), "NOT_FOUND");
     let job_id = braid::twins::TrainingJobId::from_global(&job.clone().into()).expect("an id");
     let twin_id = braid::twins::TwinId::from_global(&twin.clone().into()).expect("an id");
-    sqlx::query("update twin_training_jobs set status = 'processing', progress = 40, started_at = now()")
-        .execute(&app.state.pg)
-        .await
-        .expect("progress recorded");
+    sqlx::query(
+        "update twin_training_jobs set status = 'processing', progress = 40, started_at = now()",
+    )
+    .execute(&app.state.pg)
+    .await
+    .expect("progress recorded");
     braid::twins::publish_training_progress(&app.state, twin_id, job_id);
     for live in [&mut by_job, &mut by_twin] {
         assert_eq!(
@@ -404,11 +409,17 @@ async fn deliveries_stay_on_the_instance_while_the_events_reach_the_other() {
     let b = a.reconfigured(|_| {}).await;
     let mut on_b = live(&b, None, "subscription { noteAdded { body } }", json!({})).await;
     wait_for(|| b.state.events.stats().redis_topics == 1).await;
-    a.graphql("mutation { createNote(body: \"from a\") { id } }", json!({}))
-        .await;
+    a.graphql(
+        "mutation { createNote(body: \"from a\") { id } }",
+        json!({}),
+    )
+    .await;
     assert_eq!(on_b.next().await["data"]["noteAdded"]["body"], "from a");
-    b.graphql("mutation { createNote(body: \"from b\") { id } }", json!({}))
-        .await;
+    b.graphql(
+        "mutation { createNote(body: \"from b\") { id } }",
+        json!({}),
+    )
+    .await;
     // Delivered once, locally (the echo from Redis is ignored).
     assert_eq!(on_b.next().await["data"]["noteAdded"]["body"], "from b");
     on_b.quiet().await;
@@ -460,7 +471,10 @@ impl OwnRedis {
             .expect("redis-server runs (scripts/stack installs it)");
         let started = Instant::now();
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(started.elapsed() < Duration::from_secs(10), "redis-server did not start");
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "redis-server did not start"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
         OwnRedis {
@@ -491,14 +505,20 @@ async fn local_delivery_survives_a_redis_outage_and_the_hub_reconnects() {
     let b = a.reconfigured(|_| {}).await;
     let mut on_b = live(&b, None, "subscription { noteAdded { body } }", json!({})).await;
     wait_for(|| b.state.events.stats().redis_topics == 1).await;
-    a.graphql("mutation { createNote(body: \"before\") { id } }", json!({}))
-        .await;
+    a.graphql(
+        "mutation { createNote(body: \"before\") { id } }",
+        json!({}),
+    )
+    .await;
     assert_eq!(on_b.next().await["data"]["noteAdded"]["body"], "before");
 
     redis.stop();
     wait_for(|| !b.state.events.stats().redis_connected).await;
     let created = b
-        .graphql("mutation { createNote(body: \"during\") { id } }", json!({}))
+        .graphql(
+            "mutation { createNote(body: \"during\") { id } }",
+            json!({}),
+        )
         .await;
     assert!(created["errors"].is_null(), "{created}");
     assert_eq!(on_b.next().await["data"]["noteAdded"]["body"], "during");
@@ -542,7 +562,11 @@ async fn socket(url: &str, token: Option<&str>) -> Socket {
         Some(token) => json!({ "Authorization": format!("Bearer {token}") }),
         None => json!({}),
     };
-    send(&mut socket, json!({ "type": "connection_init", "payload": payload })).await;
+    send(
+        &mut socket,
+        json!({ "type": "connection_init", "payload": payload }),
+    )
+    .await;
     assert_eq!(next(&mut socket).await["type"], "connection_ack");
     socket
 }
@@ -595,7 +619,11 @@ async fn a_thousand_connections_leave_no_task_or_topic_behind() {
     // Warm up: the hub's Redis connection and the server's own tasks.
     cycle(true).await;
     wait_for(|| app.state.events.stats().redis_connected).await;
-    let tasks = || tokio::runtime::Handle::current().metrics().num_alive_tasks();
+    let tasks = || {
+        tokio::runtime::Handle::current()
+            .metrics()
+            .num_alive_tasks()
+    };
     let before = tasks();
     for n in 0..1000 {
         // Half close cleanly, half just drop the connection.
@@ -657,7 +685,10 @@ async fn real_clients_receive_messages_over_websocket_and_sse() {
     let stdout = tokio::task::spawn_blocking(move || node("realtime.mjs", &args))
         .await
         .expect("node finished");
-    assert!(stdout.contains("realtime clients: 7 scenarios passed"), "{stdout}");
+    assert!(
+        stdout.contains("realtime clients: 7 scenarios passed"),
+        "{stdout}"
+    );
 }
 
 /// `braid serve` as a child process on its own port, over the stores of `app`.
@@ -675,7 +706,10 @@ impl Instance {
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("DATABASE_URL", &config.database_url)
-            .env("MONGODB_URL", stack_var("MONGODB_URL").expect("MONGODB_URL"))
+            .env(
+                "MONGODB_URL",
+                stack_var("MONGODB_URL").expect("MONGODB_URL"),
+            )
             .env("QDRANT_URL", stack_var("QDRANT_URL").expect("QDRANT_URL"))
             .env("REDIS_URL", &config.redis_url)
             .env("BRAID_MONGODB_DATABASE", &config.mongodb_database)
@@ -701,7 +735,10 @@ impl Instance {
             .await
             .map_or(true, |r| !r.status().is_success())
         {
-            assert!(started.elapsed() < Duration::from_secs(30), "braid serve did not start");
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "braid serve did not start"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         instance
@@ -755,7 +792,10 @@ async fn a_mutation_on_one_serve_process_reaches_a_subscriber_on_another() {
     .await;
     let started = Instant::now();
     while b.gauge("braid_events_redis_topics").await < 1.0 {
-        assert!(started.elapsed() < Duration::from_secs(20), "B never subscribed on Redis");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "B never subscribed on Redis"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let sent: Value = reqwest::Client::new()
