@@ -126,15 +126,15 @@ impl DeliverySubscription {
         Ok(events::follow(
             &state.events,
             Topic::Project(id.0),
-            move |event| async move {
-                let Some(kind) = ProjectDocumentKind::of(event.kind) else {
+            move |delivery| async move {
+                let Some(kind) = ProjectDocumentKind::of(delivery.event.kind) else {
                     return Ok(None);
                 };
                 Ok(loader::load_project(ctx, id)
                     .await?
                     .map(|project| ProjectDocumentChange {
                         kind,
-                        document: event.id,
+                        document: delivery.event.id,
                         project,
                     }))
             },

@@ -16,7 +16,7 @@ use tokio::sync::{Notify, broadcast, mpsc};
 use tokio_util::sync::{CancellationToken, DropGuard};
 use uuid::Uuid;
 
-use super::{Event, Topic};
+use super::{Delivery, Event, Topic};
 use crate::stores::redis::Redis;
 
 /// Events a topic buffers for a subscriber that is behind; beyond it the subscriber
@@ -43,7 +43,7 @@ struct Wire {
 }
 
 struct TopicEntry {
-    sender: broadcast::Sender<Event>,
+    sender: broadcast::Sender<Arc<Delivery>>,
     subscribers: usize,
 }
 
@@ -70,7 +70,7 @@ impl Shared {
     fn deliver(&self, topic: Topic, event: Event) {
         if let Some(entry) = self.topics().get(&topic) {
             // An error only means every receiver is gone already.
-            let _ = entry.sender.send(event);
+            let _ = entry.sender.send(Arc::new(Delivery::new(event)));
         }
     }
 
@@ -221,13 +221,13 @@ impl Drop for Membership {
 
 /// A live subscription to one topic; dropping it (or its stream) leaves the topic.
 pub struct Subscription {
-    receiver: broadcast::Receiver<Event>,
+    receiver: broadcast::Receiver<Arc<Delivery>>,
     _membership: Membership,
 }
 
 impl Subscription {
     /// The next event; `None` once the hub is gone.
-    pub async fn next(&mut self) -> Option<Event> {
+    pub async fn next(&mut self) -> Option<Arc<Delivery>> {
         loop {
             match self.receiver.recv().await {
                 Ok(event) => return Some(event),
@@ -244,7 +244,7 @@ impl Subscription {
     }
 
     /// The events as a stream, which owns the subscription.
-    pub fn into_stream(self) -> impl Stream<Item = Event> + Send + 'static {
+    pub fn into_stream(self) -> impl Stream<Item = Arc<Delivery>> + Send + 'static {
         futures::stream::unfold(self, |mut subscription| async move {
             let event = subscription.next().await?;
             Some((event, subscription))

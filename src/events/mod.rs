@@ -15,8 +15,13 @@
 mod hub;
 mod topic;
 
+use std::{any::Any, sync::Arc};
+
 use serde::{Deserialize, Serialize};
+use tokio::sync::OnceCell;
 use uuid::Uuid;
+
+use crate::error::AppError;
 
 pub use hub::{Hub, HubStats, Subscription};
 pub use topic::Topic;
@@ -65,6 +70,50 @@ impl Event {
     }
 }
 
+/// An event as this instance delivers it: one value shared by every local subscriber of
+/// the topic, so what they all need about the event is loaded once ([`Delivery::shared`]).
+pub struct Delivery {
+    /// The event.
+    pub event: Event,
+    loaded: OnceCell<Result<Arc<dyn Any + Send + Sync>, AppError>>,
+}
+
+impl Delivery {
+    fn new(event: Event) -> Self {
+        Delivery {
+            event,
+            loaded: OnceCell::new(),
+        }
+    }
+
+    /// What `load` returns for this event: the first subscriber to ask loads it, the
+    /// others share the result. Only for what does not depend on the viewer (each
+    /// subscriber still checks its own access).
+    pub async fn shared<S, F, Fut>(&self, load: F) -> Result<Arc<S>, AppError>
+    where
+        S: Any + Send + Sync,
+        F: FnOnce(Event) -> Fut,
+        Fut: Future<Output = Result<S, AppError>>,
+    {
+        let loaded = self
+            .loaded
+            .get_or_init(|| async {
+                load(self.event)
+                    .await
+                    .map(|value| Arc::new(value) as Arc<dyn Any + Send + Sync>)
+            })
+            .await;
+        match loaded {
+            Ok(value) => value.clone().downcast::<S>().map_err(|_| {
+                AppError::internal(anyhow::anyhow!(
+                    "two subscriptions share a topic with different loaders"
+                ))
+            }),
+            Err(error) => Err(error.clone()),
+        }
+    }
+}
+
 /// Events a mutation collected while its transaction was open, published once it has
 /// committed (nobody hears of a change that did not happen).
 #[derive(Debug, Default)]
@@ -105,11 +154,11 @@ pub fn follow<'a, T, F, Fut>(
     hub: &Hub,
     topic: Topic,
     load: F,
-) -> impl futures::Stream<Item = Result<T, crate::error::AppError>> + Send + use<'a, T, F, Fut>
+) -> impl futures::Stream<Item = Result<T, AppError>> + Send + use<'a, T, F, Fut>
 where
     T: Send + 'a,
-    F: FnMut(Event) -> Fut + Send + 'a,
-    Fut: Future<Output = Result<Option<T>, crate::error::AppError>> + Send + 'a,
+    F: FnMut(Arc<Delivery>) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<Option<T>, AppError>> + Send + 'a,
 {
     use futures::StreamExt;
     hub.subscribe(topic)

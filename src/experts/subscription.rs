@@ -40,8 +40,8 @@ impl ExpertSubscription {
         Ok(events::follow(
             &state.events,
             Topic::Bookings(viewer.0),
-            move |event| async move {
-                let id = BookingId(event.id);
+            move |delivery| async move {
+                let id = BookingId(delivery.event.id);
                 if only.is_some_and(|only| only != id) {
                     return Ok(None);
                 }

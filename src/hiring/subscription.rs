@@ -56,8 +56,8 @@ impl HiringSubscription {
             }
         };
         let state = graphql::data::<AppState>(ctx)?;
-        Ok(events::follow(&state.events, topic, move |event| {
-            loader::load_application(ctx, ApplicationId(event.id))
+        Ok(events::follow(&state.events, topic, move |delivery| {
+            loader::load_application(ctx, ApplicationId(delivery.event.id))
         }))
     }
 }

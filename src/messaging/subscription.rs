@@ -37,12 +37,18 @@ impl MessagingSubscription {
         Ok(events::follow(
             &state.events,
             Topic::Conversation(id.0),
-            move |event| async move {
+            move |delivery| async move {
                 if access::readable(ctx, id).await?.is_none() {
                     return Ok(None);
                 }
+                // The message is the same for every reader: loaded once per event.
                 let pg = &graphql::data::<AppState>(ctx)?.pg;
-                Ok(db::message(pg, id, MessageId(event.id)).await?)
+                let message = delivery
+                    .shared(
+                        |event| async move { Ok(db::message(pg, id, MessageId(event.id)).await?) },
+                    )
+                    .await?;
+                Ok(message.as_ref().clone())
             },
         ))
     }

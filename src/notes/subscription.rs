@@ -3,7 +3,10 @@
 use async_graphql::{Context, Subscription};
 use futures::Stream;
 
-use super::{loader, model::Note, model::NoteId};
+use super::{
+    db as notes_db,
+    model::{Note, NoteId},
+};
 use crate::{
     error::AppError,
     events::{self, Topic},
@@ -23,8 +26,19 @@ impl NoteSubscription {
         ctx: &'ctx Context<'_>,
     ) -> Result<impl Stream<Item = Result<Note, AppError>> + use<'ctx>, AppError> {
         let state = graphql::data::<AppState>(ctx)?;
-        Ok(events::follow(&state.events, Topic::Notes, move |event| {
-            loader::load(ctx, NoteId(event.id))
-        }))
+        let pg = &state.pg;
+        Ok(events::follow(
+            &state.events,
+            Topic::Notes,
+            move |delivery| async move {
+                // Notes are public: one load per event serves every subscriber.
+                let note = delivery
+                    .shared(
+                        |event| async move { Ok(notes_db::find_one(pg, NoteId(event.id)).await?) },
+                    )
+                    .await?;
+                Ok(note.as_ref().clone())
+            },
+        ))
     }
 }

@@ -26,9 +26,9 @@ impl NotificationSubscription {
         let viewer = graphql::data::<Viewer>(ctx)?.require_user()?.user_id;
         let topic = Topic::Notifications(viewer.0);
         let hub = state.events.clone();
-        Ok(events::follow(&hub, topic, move |event| {
+        Ok(events::follow(&hub, topic, move |delivery| {
             let pg = state.pg.clone();
-            async move { Ok(db::find_for(&pg, event.id, viewer.0).await?) }
+            async move { Ok(db::find_for(&pg, delivery.event.id, viewer.0).await?) }
         }))
     }
 }

@@ -65,8 +65,8 @@ impl TwinSubscription {
         Ok(events::follow(
             &state.events,
             Topic::TwinTraining(twin.0),
-            move |event| async move {
-                let id = TrainingJobId(event.id);
+            move |delivery| async move {
+                let id = TrainingJobId(delivery.event.id);
                 if only.is_some_and(|only| only != id) || !owns(ctx, twin, viewer).await? {
                     return Ok(None);
                 }
