@@ -4,6 +4,7 @@
 # subscriber receiving the event (p50 / p99) and braid's RSS.
 #
 # Usage: bench/fanout/run.sh [N=10000] [EVENTS=5]
+#        BRAID_BENCH_PROFILE=debug bench/fanout/run.sh   (the unoptimised build)
 # Needs the local stack (`scripts/stack up`) and `npm ci` in tests/js (for `ws`).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -11,17 +12,17 @@ cd "$ROOT"
 n="${1:-10000}"
 events="${2:-5}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/braid/target}"
-cargo build --release --quiet
-braid="$CARGO_TARGET_DIR/release/braid"
+profile="${BRAID_BENCH_PROFILE:-release}"
+if [ "$profile" = release ]; then cargo build --release --quiet; else cargo build --quiet; fi
+braid="$CARGO_TARGET_DIR/$profile/braid"
 # shellcheck source=/dev/null
 source "$ROOT/.data/stack.env"
-export BRAID_ENCRYPTION_KEY="${BRAID_ENCRYPTION_KEY:-$(cat "$ROOT/.data/encryption.key")}"
 export BRAID_REDIS_PREFIX="bench_fanout:$$:"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 export BRAID_ADDR="127.0.0.1:$port"
 # Each subscriber is one socket on both sides; the 1 s per-instance rate limits do not
 # apply to WebSocket subscriptions, but the anonymous HTTP budget covers the mutations.
-ulimit -n 65536
+ulimit -n "$(ulimit -Hn)"
 "$braid" migrate >/dev/null
 RUST_LOG=warn "$braid" serve &
 pid=$!

@@ -13,6 +13,7 @@
 //! that their viewer may still see it.
 
 mod hub;
+mod redis_link;
 mod topic;
 
 use std::{any::Any, sync::Arc};
