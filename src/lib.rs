@@ -7,6 +7,7 @@ pub mod commands;
 pub mod config;
 pub mod delivery;
 pub mod error;
+pub mod events;
 pub mod experts;
 pub mod graphql;
 pub mod hiring;

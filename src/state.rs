@@ -1,4 +1,5 @@
-//! `AppState`: the configuration and the four store handles, cheap to clone.
+//! `AppState`: the configuration, the four store handles and the event hub, cheap to
+//! clone.
 
 use std::sync::Arc;
 
@@ -7,6 +8,7 @@ use sqlx::PgPool;
 
 use crate::{
     config::Config,
+    events::Hub,
     ratelimit::RateLimiter,
     stores::{mongo, postgres, qdrant, redis::Redis},
 };
@@ -28,6 +30,8 @@ pub struct AppState {
     pub redis: Redis,
     /// Rate limits shared through Redis.
     pub limiter: RateLimiter,
+    /// Real-time events: local fan-out and Redis pub/sub across instances.
+    pub events: Hub,
 }
 
 impl AppState {
@@ -41,6 +45,7 @@ impl AppState {
             mongo_commands,
             qdrant: Arc::new(qdrant::connect(&config)?),
             limiter: RateLimiter::new(redis.clone()),
+            events: Hub::start(redis.clone()),
             redis,
             config: Arc::new(config),
         })

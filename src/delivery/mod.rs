@@ -5,6 +5,7 @@
 //! requirement to its API specs in one query, one round trip per store per level.
 
 mod access;
+mod announce;
 mod db;
 mod design;
 mod docs;
@@ -23,6 +24,7 @@ mod reconcile;
 mod requirement;
 mod spec;
 
+pub use announce::{DeliverySubscription, ProjectDocumentChange, ProjectDocumentKind};
 pub use design::{Component, Decision, RiskAssessment, TechDesign};
 pub use files::{Download, open_attachment};
 pub use input::{

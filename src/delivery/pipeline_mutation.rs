@@ -10,7 +10,7 @@ use async_graphql::{Context, ID, Json, Object};
 use bson::doc;
 
 use super::{
-    access, db,
+    access, announce, db,
     design::{Architecture, Decision, TechDesign},
     docs,
     input::{self, CreateTechDesignInput, DesignDecisionInput},
@@ -23,6 +23,7 @@ use super::{
 };
 use crate::{
     error::AppError,
+    events::EventKind,
     graphql::{self, node::NodeId, viewer::Viewer},
     state::AppState,
 };
@@ -96,6 +97,7 @@ async fn push_version(
     .await?
     .ok_or_else(stale)?;
     snapshot_prd(state, &updated, actor).await;
+    announce::prd_changed(state, &updated);
     Ok(updated)
 }
 
@@ -167,6 +169,7 @@ pub(crate) async fn generate_prd(
         ));
     }
     snapshot_prd(state, &prd, actor).await;
+    announce::prd_changed(state, &prd);
     Ok(prd)
 }
 
@@ -271,6 +274,7 @@ pub(crate) async fn create_design(
         ),
     )
     .await;
+    announce::design_changed(state, &design);
     Ok(design)
 }
 
@@ -307,6 +311,7 @@ pub(crate) async fn log_decision(
         ),
     )
     .await;
+    announce::design_changed(state, &design);
     Ok(design)
 }
 
@@ -359,6 +364,7 @@ pub(crate) async fn attach_spec(
         ),
     )
     .await;
+    announce::document_changed(state, design.project_ref(), EventKind::ApiSpec, spec.id.0);
     Ok(spec)
 }
 

@@ -5,7 +5,7 @@ use async_graphql::{Context, ID, Json, Object, Upload};
 use bson::doc;
 
 use super::{
-    access, db, docs, files,
+    access, announce, db, docs, files,
     input::{self, CreateProjectInput, RequirementAnalysisInput, UpdateProjectInput},
     model::{
         Actor, AttachmentId, ProjectId, ProjectStatus, RequirementId, RequirementStatus, bson_id,
@@ -17,6 +17,7 @@ use super::{
 };
 use crate::{
     error::AppError,
+    events::EventKind,
     graphql::{self, node::NodeId, viewer::Viewer},
     state::AppState,
     stores::Store,
@@ -105,6 +106,7 @@ pub(crate) async fn transition_project(
     docs::transition(&state.mongo, id, &change)
         .await?
         .ok_or_else(|| conflict("project's status"))
+        .inspect(|project| announce::project_changed(state, project))
 }
 
 /// Submits a requirement's raw text to a project (version 1, waiting for analysis).
@@ -139,6 +141,7 @@ pub(crate) async fn submit_requirement(
         updated_at: now,
     };
     pipeline_docs::insert_requirement(&state.mongo, &requirement).await?;
+    announce::requirement_changed(state, &requirement);
     Ok(requirement)
 }
 
@@ -222,7 +225,7 @@ pub(crate) async fn record_analysis(
             }
             Err(AppError::StoreUnavailable(Store::Mongo))
         }
-        other => other,
+        other => other.inspect(|requirement| announce::requirement_changed(state, requirement)),
     }
 }
 
@@ -289,6 +292,7 @@ pub(crate) async fn edit_analysis(
         ),
     )
     .await;
+    announce::requirement_changed(state, &updated);
     Ok(updated)
 }
 
@@ -343,6 +347,7 @@ impl ProjectMutation {
         docs::update_fields(&state.mongo, id, set)
             .await?
             .ok_or_else(|| conflict("project"))
+            .inspect(|project| announce::project_changed(state, project))
     }
 
     /// Moves a project to the next status: draft -> active -> completed -> archived.
@@ -373,6 +378,7 @@ impl ProjectMutation {
         docs::set_custom_field(&state.mongo, id, &key, value)
             .await?
             .ok_or_else(|| conflict("project"))
+            .inspect(|project| announce::project_changed(state, project))
     }
 
     /// Removes one custom field (`$unset`); removing an absent key changes nothing.
@@ -389,6 +395,7 @@ impl ProjectMutation {
         docs::unset_custom_field(&state.mongo, id, &key)
             .await?
             .ok_or_else(|| conflict("project"))
+            .inspect(|project| announce::project_changed(state, project))
     }
 
     /// Submits a requirement's raw text to a project; the AI worker analyses it next.
@@ -490,7 +497,9 @@ impl ProjectMutation {
             .value(ctx)
             .map_err(|_| AppError::BadUserInput("file: the upload is missing".to_owned()))?;
         let project = access::live_project(&state.mongo, actor, id).await?;
-        files::attach(state, &project, actor, upload).await
+        let attached = files::attach(state, &project, actor, upload).await?;
+        announce::project_changed(state, &project);
+        Ok(attached)
     }
 
     /// Removes an attachment from a project and deletes its file.
@@ -504,6 +513,10 @@ impl ProjectMutation {
         let id = ProjectId::from_global(&project_id)?;
         let attachment = AttachmentId::from_global(&attachment_id)?;
         access::live_project(&state.mongo, actor(ctx)?, id).await?;
-        files::detach(state, id, attachment).await
+        let removed = files::detach(state, id, attachment).await?;
+        if removed {
+            announce::document_changed(state, id, EventKind::Project, id.0);
+        }
+        Ok(removed)
     }
 }

@@ -20,6 +20,7 @@ use super::{
 };
 use crate::{
     error::AppError,
+    events::{Event, EventKind, Pending, Topic},
     graphql::{
         self,
         node::NodeId,
@@ -128,7 +129,7 @@ async fn record_booking(
         },
     )
     .await?;
-    tell(
+    let events = tell(
         &mut tx,
         &booking,
         service.expert,
@@ -143,10 +144,13 @@ async fn record_booking(
     )
     .await?;
     tx.commit().await?;
+    events.publish(&state.events);
     Ok(booking)
 }
 
-/// Records a notification about `booking` for `recipient`, in the caller's transaction.
+/// Records a notification about `booking` for `recipient`, in the caller's transaction;
+/// the events to publish once it commits (the notification, and `bookingUpdated` for
+/// both parties).
 async fn tell(
     tx: &mut PgConnection,
     booking: &ServiceBooking,
@@ -154,10 +158,10 @@ async fn tell(
     kind: &str,
     title: &str,
     content: &str,
-) -> Result<(), AppError> {
+) -> Result<Pending, AppError> {
     let url = format!("/bookings/{}", booking.id.to_global().as_str());
     let title: String = title.chars().take(255).collect();
-    notifications::notify(
+    let mut events = notifications::notify(
         &mut *tx,
         &[NewNotification {
             recipient,
@@ -168,7 +172,10 @@ async fn tell(
         }],
     )
     .await?;
-    Ok(())
+    let event = Event::new(EventKind::Booking, booking.id.0);
+    events.push(Topic::Bookings(booking.client.0), event);
+    events.push(Topic::Bookings(booking.expert.0), event);
+    Ok(events)
 }
 
 /// Who changes a booking.
@@ -236,7 +243,7 @@ pub(crate) async fn pay(
     let paid =
         booking_db::set_booking_state(&mut *tx, booking.id, booking.status, PaymentStatus::Paid)
             .await?;
-    tell(
+    let events = tell(
         &mut tx,
         &paid,
         paid.expert,
@@ -250,6 +257,7 @@ pub(crate) async fn pay(
     )
     .await?;
     tx.commit().await?;
+    events.publish(&state.events);
     Ok(paid)
 }
 
@@ -291,7 +299,7 @@ pub(crate) async fn cancel(
     } else {
         ""
     };
-    tell(
+    let events = tell(
         &mut tx,
         &canceled,
         recipient,
@@ -301,6 +309,7 @@ pub(crate) async fn cancel(
     )
     .await?;
     tx.commit().await?;
+    events.publish(&state.events);
     Ok(canceled)
 }
 
@@ -335,7 +344,7 @@ pub(crate) async fn complete(
         booking.payment_status,
     )
     .await?;
-    tell(
+    let events = tell(
         &mut tx,
         &completed,
         completed.client,
@@ -345,6 +354,7 @@ pub(crate) async fn complete(
     )
     .await?;
     tx.commit().await?;
+    events.publish(&state.events);
     Ok(completed)
 }
 

@@ -45,6 +45,17 @@ pub(super) fn constraint_error(error: sqlx::Error) -> AppError {
         {
             AppError::BadUserInput(format!("the value breaks the rule {name}"))
         }
+        // An exclusion violation whose constraint name the server did not report is
+        // still an overlap (the only exclusion constraint here).
+        _ if error
+            .as_database_error()
+            .and_then(|e| e.code())
+            .is_some_and(|code| code == "23P01") =>
+        {
+            AppError::Conflict(
+                "startTime: the service is already booked for part of this time".to_owned(),
+            )
+        }
         _ => AppError::from(error),
     }
 }

@@ -15,6 +15,7 @@ mod mutation;
 mod profile;
 mod query;
 mod service;
+mod subscription;
 
 use async_graphql::{Context, MergedObject};
 use uuid::Uuid;
@@ -37,6 +38,7 @@ pub(crate) use mutation::{add_content, create_knowledge_base, save_profile};
 pub use profile::ExpertProfile;
 pub use query::ExpertQuery;
 pub use service::{ExpertService, ServiceBooking};
+pub use subscription::ExpertSubscription;
 
 use crate::{
     error::AppError,

@@ -61,7 +61,15 @@ pub struct Mutation(
 
 /// The subscription root.
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(notes::NoteSubscription);
+pub struct Subscription(
+    messaging::MessagingSubscription,
+    notifications::NotificationSubscription,
+    hiring::HiringSubscription,
+    experts::ExpertSubscription,
+    twins::TwinSubscription,
+    delivery::DeliverySubscription,
+    notes::NoteSubscription,
+);
 
 /// braid's executable schema.
 pub type BraidSchema = Schema<Query, Mutation, Subscription>;

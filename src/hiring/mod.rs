@@ -17,6 +17,7 @@ mod mutation;
 mod organization;
 mod query;
 mod search;
+mod subscription;
 
 pub use application::{ApplicationId, ApplicationStatus, JobApplication};
 pub use input::{ApplicationInput, InterviewInput, JobInput, JobSkillInput, OrganizationInput};
@@ -28,3 +29,4 @@ pub use mutation::{ApplicationMutation, InterviewMutation, JobMutation, Organiza
 pub use organization::{CompanySize, MemberRole, Organization, OrganizationId, OrganizationMember};
 pub use query::HiringQuery;
 pub use search::{JobCursor, JobFilter, JobOrder};
+pub use subscription::HiringSubscription;

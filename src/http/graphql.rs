@@ -33,28 +33,33 @@ pub(super) async fn get(State(app): State<HttpState>, request: Request) -> Respo
     let client = client_info(&request);
     let headers = request.headers().clone();
     let query = request.uri().query().unwrap_or_default();
-    let pairs: Vec<(String, String)> = match serde_urlencoded::from_str(query) {
-        Ok(pairs) => pairs,
-        Err(_) => return bad_request(&headers, "the query string is not valid URL encoding"),
+    let params = match query_params(query) {
+        Ok(params) => params,
+        Err(message) => return bad_request(&headers, message),
     };
-    if app.state.config.graphiql
-        && negotiate::wants_html(&headers)
-        && !pairs.iter().any(|(k, _)| k == "query")
+    if app.state.config.graphiql && negotiate::wants_html(&headers) && !params.contains_key("query")
     {
         return graphiql::page();
     }
+    run(app, Method::GET, &headers, params, client, Vec::new()).await
+}
+
+/// The GraphQL parameters of a GET request's query string (`variables` and
+/// `extensions` are JSON).
+pub(super) fn query_params(query: &str) -> Result<Map<String, Value>, String> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query)
+        .map_err(|_| "the query string is not valid URL encoding".to_owned())?;
     let mut params = Map::new();
     for (key, value) in pairs {
         let value = match key.as_str() {
-            "variables" | "extensions" if !value.is_empty() => match serde_json::from_str(&value) {
-                Ok(parsed) => parsed,
-                Err(_) => return bad_request(&headers, format!("`{key}` is not valid JSON")),
-            },
+            "variables" | "extensions" if !value.is_empty() => {
+                serde_json::from_str(&value).map_err(|_| format!("`{key}` is not valid JSON"))?
+            }
             _ => Value::String(value),
         };
         params.insert(key, value);
     }
-    run(app, Method::GET, &headers, params, client, Vec::new()).await
+    Ok(params)
 }
 
 /// `POST /graphql` with an `application/json` body, or a GraphQL multipart request
@@ -113,28 +118,34 @@ pub(super) async fn post(State(app): State<HttpState>, request: Request) -> Resp
             ),
         );
     }
-    let bytes = match axum::body::to_bytes(body, app.state.config.body_limit_bytes).await {
-        Ok(bytes) => bytes,
-        Err(_) => {
-            return error_response(
-                &headers,
-                StatusCode::PAYLOAD_TOO_LARGE,
-                request_error(
-                    ErrorCode::BadRequest,
-                    format!(
-                        "the body exceeds {} bytes",
-                        app.state.config.body_limit_bytes
-                    ),
-                ),
-            );
-        }
+    match json_params(&app, &headers, body).await {
+        Ok(params) => run(app, Method::POST, &headers, params, client, Vec::new()).await,
+        Err(response) => response,
+    }
+}
+
+/// The GraphQL parameters of an `application/json` POST body: 413 beyond the body
+/// limit, 400 unless it is a JSON object.
+pub(super) async fn json_params(
+    app: &HttpState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Map<String, Value>, Response> {
+    let limit = app.state.config.body_limit_bytes;
+    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
+        return Err(error_response(
+            headers,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            request_error(
+                ErrorCode::BadRequest,
+                format!("the body exceeds {limit} bytes"),
+            ),
+        ));
     };
     match serde_json::from_slice::<Value>(&bytes) {
-        Ok(Value::Object(params)) => {
-            run(app, Method::POST, &headers, params, client, Vec::new()).await
-        }
-        Ok(_) => bad_request(&headers, "the body must be a JSON object"),
-        Err(_) => bad_request(&headers, "the body is not valid JSON"),
+        Ok(Value::Object(params)) => Ok(params),
+        Ok(_) => Err(bad_request(headers, "the body must be a JSON object")),
+        Err(_) => Err(bad_request(headers, "the body is not valid JSON")),
     }
 }
 
@@ -179,7 +190,7 @@ async fn rate_limit(app: &HttpState, viewer: &Viewer, client: &ClientInfo) -> Re
 }
 
 /// The peer address (from the connection) and user agent of a request.
-fn client_info<B>(request: &http::Request<B>) -> ClientInfo {
+pub(super) fn client_info<B>(request: &http::Request<B>) -> ClientInfo {
     let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -187,18 +198,24 @@ fn client_info<B>(request: &http::Request<B>) -> ClientInfo {
     ClientInfo::new(peer, request.headers())
 }
 
-async fn run(
-    app: HttpState,
-    method: Method,
+/// Why a request is refused before it runs.
+pub(super) enum Refusal {
+    /// An HTTP error: this response, whatever the transport.
+    Http(Response),
+    /// GraphQL request errors (a persisted document that cannot be used), reported in
+    /// the transport's own way.
+    Errors(Vec<ServerError>),
+}
+
+/// The checks every transport makes before running a request: the viewer, persisted
+/// documents (trusted ones for partners), the parameters, and the viewer's rate limit.
+pub(super) async fn admit(
+    app: &HttpState,
     headers: &HeaderMap,
     mut params: Map<String, Value>,
-    client: ClientInfo,
-    uploads: Vec<(String, async_graphql::UploadValue)>,
-) -> Response {
-    let Some(media) = negotiate::negotiate(headers) else {
-        return not_acceptable();
-    };
-    let viewer = match authenticate(&app, headers).await {
+    client: &ClientInfo,
+) -> Result<(Viewer, async_graphql::Request), Refusal> {
+    let viewer = match authenticate(app, headers).await {
         Ok(viewer) => viewer,
         Err(error) => {
             let mut response = error_response(
@@ -209,7 +226,7 @@ async fn run(
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-            return response;
+            return Err(Refusal::Http(response));
         }
     };
     let documents = match &viewer {
@@ -219,26 +236,29 @@ async fn run(
         _ => persisted::resolve_automatic(&app.state, &mut params).await,
     };
     if let Err(error) = documents {
-        return match ErrorCode::of(&error) {
-            Some(ErrorCode::BadRequest) => error_response(headers, StatusCode::BAD_REQUEST, error),
-            _ => graphql_errors(media, vec![error]),
-        };
+        return Err(match ErrorCode::of(&error) {
+            Some(ErrorCode::BadRequest) => {
+                Refusal::Http(error_response(headers, StatusCode::BAD_REQUEST, error))
+            }
+            _ => Refusal::Errors(vec![error]),
+        });
     }
     if let Err(message) = check_params(&params) {
-        return bad_request(headers, message);
+        return Err(Refusal::Http(bad_request(headers, message)));
     }
     let mut request: async_graphql::Request = match serde_json::from_value(Value::Object(params)) {
         Ok(request) => request,
-        Err(error) => return bad_request(headers, format!("invalid GraphQL parameters: {error}")),
+        Err(error) => {
+            return Err(Refusal::Http(bad_request(
+                headers,
+                format!("invalid GraphQL parameters: {error}"),
+            )));
+        }
     };
     if matches!(viewer, Viewer::Partner(_)) {
         request = request.disable_introspection();
     }
-    for (path, upload) in uploads {
-        request.set_upload(&path, upload);
-    }
-
-    if let Err(error) = rate_limit(&app, &viewer, &client).await {
+    if let Err(error) = rate_limit(app, &viewer, client).await {
         let retry_after = match &error {
             AppError::RateLimited { retry_after_secs } => *retry_after_secs,
             _ => 1,
@@ -251,7 +271,45 @@ async fn run(
         if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
             response.headers_mut().insert(header::RETRY_AFTER, value);
         }
-        return response;
+        return Err(Refusal::Http(response));
+    }
+    Ok((viewer, request))
+}
+
+/// Counts an operation by viewer class, partner and type.
+pub(super) fn count_operation(viewer: &Viewer, operation: Option<OperationType>) {
+    let (class, partner) = match viewer {
+        Viewer::Anonymous => ("anonymous", String::from("-")),
+        Viewer::User(_) => ("user", String::from("-")),
+        Viewer::Partner(partner) => ("partner", partner.0.to_string()),
+    };
+    let kind = match operation {
+        Some(OperationType::Mutation) => "mutation",
+        Some(OperationType::Subscription) => "subscription",
+        _ => "query",
+    };
+    metrics::counter!("braid_graphql_operations_total", "viewer" => class, "partner" => partner, "type" => kind)
+        .increment(1);
+}
+
+async fn run(
+    app: HttpState,
+    method: Method,
+    headers: &HeaderMap,
+    params: Map<String, Value>,
+    client: ClientInfo,
+    uploads: Vec<(String, async_graphql::UploadValue)>,
+) -> Response {
+    let Some(media) = negotiate::negotiate(headers) else {
+        return not_acceptable();
+    };
+    let (viewer, mut request) = match admit(&app, headers, params, &client).await {
+        Ok(admitted) => admitted,
+        Err(Refusal::Http(response)) => return response,
+        Err(Refusal::Errors(errors)) => return graphql_errors(media, errors),
+    };
+    for (path, upload) in uploads {
+        request.set_upload(&path, upload);
     }
 
     let operation = match graphql::check_document(&mut request, &app.state.config) {
@@ -278,25 +336,14 @@ async fn run(
                 media,
                 vec![request_error(
                     ErrorCode::BadRequest,
-                    "subscriptions are served over WebSocket at /graphql/ws",
+                    "subscriptions are served over WebSocket at /graphql/ws and SSE at /graphql/stream",
                 )],
             );
         }
         _ => {}
     }
 
-    let (class, partner) = match &viewer {
-        Viewer::Anonymous => ("anonymous", String::from("-")),
-        Viewer::User(_) => ("user", String::from("-")),
-        Viewer::Partner(partner) => ("partner", partner.0.to_string()),
-    };
-    let kind = match operation {
-        Some(OperationType::Mutation) => "mutation",
-        Some(OperationType::Subscription) => "subscription",
-        _ => "query",
-    };
-    metrics::counter!("braid_graphql_operations_total", "viewer" => class, "partner" => partner, "type" => kind)
-        .increment(1);
+    count_operation(&viewer, operation);
     let request = graphql::prepare(request, &app.state, viewer, client);
     let response = graphql::execute(&app.schema, &app.state, request).await;
     if graphql::is_request_error(&response) {
@@ -370,7 +417,7 @@ fn with_body(status: StatusCode, media: MediaType, body: Vec<u8>) -> Response {
 }
 
 /// A malformed request: always 400, in the negotiated type (JSON when none fits).
-fn bad_request(headers: &HeaderMap, message: impl Into<String>) -> Response {
+pub(super) fn bad_request(headers: &HeaderMap, message: impl Into<String>) -> Response {
     error_response(
         headers,
         StatusCode::BAD_REQUEST,
@@ -378,7 +425,11 @@ fn bad_request(headers: &HeaderMap, message: impl Into<String>) -> Response {
     )
 }
 
-fn error_response(headers: &HeaderMap, status: StatusCode, error: ServerError) -> Response {
+pub(super) fn error_response(
+    headers: &HeaderMap,
+    status: StatusCode,
+    error: ServerError,
+) -> Response {
     let media = negotiate::negotiate(headers).unwrap_or(MediaType::Json);
     graphql_errors_with_status(media, status, vec![error])
 }

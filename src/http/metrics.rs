@@ -4,16 +4,21 @@
 //!   `braid_http_request_duration_seconds{route,method}`
 //! - `braid_graphql_errors_total{code}` (set where error codes are given)
 //! - `braid_store_up{store}` (set by `/readyz`)
+//! - `braid_events_topics`, `braid_events_subscribers`, `braid_events_redis_topics`,
+//!   `braid_events_redis_connected`: the event hub (set when `/metrics` is read)
+//! - `braid_tokio_alive_tasks`: tasks alive in the runtime (leaks show up here)
 
 use std::{sync::OnceLock, time::Instant};
 
 use axum::{
-    extract::{MatchedPath, Request},
+    extract::{MatchedPath, Request, State},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 use http::header;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+
+use super::HttpState;
 
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
 
@@ -35,7 +40,17 @@ pub fn install() -> &'static PrometheusHandle {
 }
 
 /// `GET /metrics` in the Prometheus text format.
-pub(super) async fn render() -> impl IntoResponse {
+pub(super) async fn render(State(app): State<HttpState>) -> impl IntoResponse {
+    let hub = app.state.events.stats();
+    metrics::gauge!("braid_events_topics").set(hub.topics as f64);
+    metrics::gauge!("braid_events_subscribers").set(hub.subscribers as f64);
+    metrics::gauge!("braid_events_redis_topics").set(hub.redis_topics as f64);
+    metrics::gauge!("braid_events_redis_connected").set(f64::from(u8::from(hub.redis_connected)));
+    metrics::gauge!("braid_tokio_alive_tasks").set(
+        tokio::runtime::Handle::current()
+            .metrics()
+            .num_alive_tasks() as f64,
+    );
     (
         [(
             header::CONTENT_TYPE,

@@ -1,4 +1,4 @@
-//! The HTTP surface: GraphQL over HTTP and WebSocket, GraphiQL, health and metrics.
+//! The HTTP surface: GraphQL over HTTP, WebSocket and SSE, GraphiQL, health and metrics.
 
 mod files;
 mod graphiql;
@@ -7,6 +7,7 @@ mod health;
 pub mod metrics;
 mod multipart;
 mod negotiate;
+mod sse;
 mod ws;
 
 use std::net::SocketAddr;
@@ -50,6 +51,7 @@ pub fn router(state: AppState, shutdown: CancellationToken) -> Router {
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/graphql/ws", get(ws::upgrade))
+        .route("/graphql/stream", get(sse::get).post(sse::post))
         .route("/files/{id}", get(files::download))
         .route("/", get(graphiql::root))
         .route("/healthz", get(health::healthz))

@@ -34,6 +34,9 @@ use crate::{
     },
 };
 
+/// The initial read buffer of a connection (it grows for larger messages).
+const READ_BUFFER_BYTES: usize = 4096;
+
 /// The two subprotocols, in order of preference.
 const SUBPROTOCOLS: [&str; 2] = ["graphql-transport-ws", "graphql-ws"];
 
@@ -45,7 +48,11 @@ pub(super) async fn upgrade(
     ws: WebSocketUpgrade,
 ) -> HttpResponse {
     let client = ClientInfo::new(Some(peer), &headers);
-    ws.protocols(SUBPROTOCOLS)
+    // tungstenite reserves a 128 KiB read buffer per connection by default; protocol
+    // messages are small, and idle subscribers are many.
+    ws.read_buffer_size(READ_BUFFER_BYTES)
+        .max_message_size(app.state.config.body_limit_bytes)
+        .protocols(SUBPROTOCOLS)
         .on_upgrade(move |socket| async move {
             let protocol = match socket.protocol().and_then(|p| p.to_str().ok()) {
                 Some("graphql-transport-ws") => Protocol::TransportWs,

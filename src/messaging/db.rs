@@ -297,6 +297,22 @@ pub(super) async fn insert_message(
     Ok(message)
 }
 
+/// One message of a conversation; `None` when there is none.
+pub(super) async fn message(
+    db: impl PgExecutor<'_>,
+    conversation: ConversationId,
+    id: MessageId,
+) -> sqlx::Result<Option<Message>> {
+    sqlx::query_as::<_, MessageRow>(&format!(
+        "select {MESSAGE_COLUMNS} from messages where id = $1 and conversation_id = $2"
+    ))
+    .bind(id.0)
+    .bind(conversation.0)
+    .fetch_optional(db)
+    .await
+    .map(|row| row.map(Message::from))
+}
+
 /// A conversation's messages, newest first, strictly older than `after`.
 #[tracing::instrument(skip_all)]
 pub(super) async fn messages(

@@ -6,6 +6,7 @@ mod loader;
 mod model;
 mod mutation;
 mod query;
+mod subscription;
 
 pub(crate) use access::readable as load_conversation;
 pub use loader::attach_loaders;
@@ -14,3 +15,4 @@ pub use model::{Conversation, ConversationId, ConversationKind, Message, Message
 pub use mutation::MessagingMutation;
 pub(crate) use mutation::{create_group, direct_between, send as send_message, with_twin};
 pub use query::MessagingQuery;
+pub use subscription::MessagingSubscription;

@@ -8,6 +8,7 @@ use super::{
 };
 use crate::{
     error::AppError,
+    events::{Event, EventKind, Topic},
     graphql::{self, node::NodeId, viewer::Viewer},
     notifications::{self, NewNotification},
     state::AppState,
@@ -35,7 +36,8 @@ async fn visible_user(ctx: &Context<'_>, field: &str, id: &ID) -> Result<UserId,
 }
 
 /// Stores a message from `sender` and notifies the other participants, in one
-/// transaction. Used by `sendMessage` and by the demo data.
+/// transaction; once it commits, `messageAdded` and `notificationAdded` subscribers hear
+/// of it. Used by `sendMessage` and by the demo data.
 pub(crate) async fn send(
     state: &AppState,
     conversation: ConversationId,
@@ -60,8 +62,13 @@ pub(crate) async fn send(
             action_url: Some(&url),
         })
         .collect();
-    notifications::notify(&mut *tx, &notices).await?;
+    let mut events = notifications::notify(&mut *tx, &notices).await?;
     tx.commit().await?;
+    events.push(
+        Topic::Conversation(conversation.0),
+        Event::new(EventKind::Message, message.id.0),
+    );
+    events.publish(&state.events);
     Ok(message)
 }
 

@@ -62,6 +62,11 @@ pub(super) async fn update_body(
     .map(|row| row.map(Note::from))
 }
 
+/// One note; `None` when there is none.
+pub(super) async fn find_one(db: impl PgExecutor<'_>, id: NoteId) -> sqlx::Result<Option<Note>> {
+    Ok(find_many(db, &[id.0]).await?.pop())
+}
+
 #[tracing::instrument(skip_all, fields(count = ids.len()))]
 pub(super) async fn find_many(db: impl PgExecutor<'_>, ids: &[Uuid]) -> sqlx::Result<Vec<Note>> {
     sqlx::query_as::<_, NoteRow>(

@@ -10,12 +10,10 @@ use super::{
 };
 use crate::{
     error::AppError,
+    events::{Event, EventKind, Topic},
     graphql::{self, node::NodeId},
     state::AppState,
 };
-
-/// Redis channel (under the configured prefix) announcing new notes.
-pub(super) const NOTE_ADDED_CHANNEL: &str = "events:note-added";
 
 /// Note mutations.
 #[derive(Default)]
@@ -60,14 +58,8 @@ pub async fn create(state: &AppState, body: &str) -> Result<Note, AppError> {
     let note = db::insert(&mut *tx, id, &body).await?;
     docs::append(&state.mongo, id, &body).await?;
     tx.commit().await?;
-    // The note is stored; a missed announcement only delays live views, so it is logged
-    // rather than failing the mutation.
-    if let Err(error) = state
-        .redis
-        .publish(NOTE_ADDED_CHANNEL, &id.0.to_string())
-        .await
-    {
-        tracing::warn!(%error, "could not announce a new note");
-    }
+    state
+        .events
+        .publish(Topic::Notes, Event::new(EventKind::Note, id.0));
     Ok(note)
 }

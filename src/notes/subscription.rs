@@ -1,16 +1,18 @@
-//! `noteAdded`: new notes, delivered through Redis pub/sub so every braid instance sees
-//! the notes created on any other.
+//! `noteAdded`: new notes, from any braid instance (through the event hub).
 
 use async_graphql::{Context, Subscription};
-use futures::{Stream, StreamExt};
-use uuid::Uuid;
+use futures::Stream;
 
 use super::{
-    db,
+    db as notes_db,
     model::{Note, NoteId},
-    mutation::NOTE_ADDED_CHANNEL,
 };
-use crate::{error::AppError, graphql, state::AppState};
+use crate::{
+    error::AppError,
+    events::{self, Topic},
+    graphql,
+    state::AppState,
+};
 
 /// Note subscriptions.
 #[derive(Default)]
@@ -19,27 +21,24 @@ pub struct NoteSubscription;
 #[Subscription]
 impl NoteSubscription {
     /// Every note created from now on, on any braid instance.
-    async fn note_added(
+    async fn note_added<'ctx>(
         &self,
-        ctx: &Context<'_>,
-    ) -> Result<impl Stream<Item = Result<Note, AppError>> + use<>, AppError> {
-        let state = graphql::data::<AppState>(ctx)?.clone();
-        let mut pubsub = state.redis.pubsub().await?;
-        pubsub
-            .subscribe(state.redis.key(NOTE_ADDED_CHANNEL))
-            .await?;
-        Ok(pubsub.into_on_message().filter_map(move |message| {
-            let state = state.clone();
-            async move {
-                let id = message
-                    .get_payload::<String>()
-                    .ok()
-                    .and_then(|p| Uuid::parse_str(&p).ok())?;
-                match db::find_many(&state.pg, &[id]).await {
-                    Ok(notes) => notes.into_iter().find(|n| n.note_id == NoteId(id)).map(Ok),
-                    Err(error) => Some(Err(AppError::from(error))),
-                }
-            }
-        }))
+        ctx: &'ctx Context<'_>,
+    ) -> Result<impl Stream<Item = Result<Note, AppError>> + use<'ctx>, AppError> {
+        let state = graphql::data::<AppState>(ctx)?;
+        let pg = &state.pg;
+        Ok(events::follow(
+            &state.events,
+            Topic::Notes,
+            move |delivery| async move {
+                // Notes are public: one load per event serves every subscriber.
+                let note = delivery
+                    .shared(
+                        |event| async move { Ok(notes_db::find_one(pg, NoteId(event.id)).await?) },
+                    )
+                    .await?;
+                Ok(note.as_ref().clone())
+            },
+        ))
     }
 }

@@ -5,8 +5,10 @@ mod db;
 mod model;
 mod mutation;
 mod query;
+mod subscription;
 
 pub use db::notify;
 pub use model::{NewNotification, Notification, NotificationId};
 pub use mutation::NotificationMutation;
 pub use query::NotificationQuery;
+pub use subscription::NotificationSubscription;

@@ -51,11 +51,8 @@ impl Redis {
 
     /// Runs one command.
     pub async fn run<T: FromRedisValue>(&self, command: &redis::Cmd) -> RedisResult<T> {
-        let result = match self.conn().await {
-            Ok(mut conn) => command.query_async(&mut conn).await,
-            Err(error) => Err(error),
-        };
-        self.observe(result)
+        let mut conn = self.conn().await?;
+        self.observe(command.query_async(&mut conn).await)
     }
 
     /// Runs a pipeline (atomic when built with `.atomic()`).
@@ -63,11 +60,8 @@ impl Redis {
         &self,
         pipeline: &redis::Pipeline,
     ) -> RedisResult<T> {
-        let result = match self.conn().await {
-            Ok(mut conn) => pipeline.query_async(&mut conn).await,
-            Err(error) => Err(error),
-        };
-        self.observe(result)
+        let mut conn = self.conn().await?;
+        self.observe(pipeline.query_async(&mut conn).await)
     }
 
     fn observe<T>(&self, result: RedisResult<T>) -> RedisResult<T> {
@@ -84,6 +78,8 @@ impl Redis {
     }
 
     /// A multiplexed connection that reconnects by itself after the first success.
+    /// While backing off it fails at once, and that refusal does not extend the back-off
+    /// (otherwise steady traffic would keep Redis "down" forever).
     async fn conn(&self) -> RedisResult<ConnectionManager> {
         if now_ms() < self.down_until_ms.load(Ordering::Relaxed) {
             return Err(RedisError::from((
@@ -95,10 +91,12 @@ impl Redis {
             .set_connection_timeout(self.timeout)
             .set_response_timeout(self.timeout)
             .set_number_of_retries(1);
-        self.manager
+        let manager = self
+            .manager
             .get_or_try_init(|| ConnectionManager::new_with_config(self.client.clone(), config))
             .await
-            .cloned()
+            .cloned();
+        self.observe(manager)
     }
 
     /// A dedicated pub/sub connection.
@@ -109,6 +107,16 @@ impl Redis {
     /// One round trip.
     pub async fn ping(&self) -> RedisResult<()> {
         self.run::<String>(&redis::cmd("PING")).await.map(drop)
+    }
+
+    /// The prefix of every key and channel (`BRAID_REDIS_PREFIX`).
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// How long a connection attempt or a command may take.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
     }
 
     /// The prefixed name of a key or channel: every key braid uses is built here.

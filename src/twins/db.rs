@@ -308,6 +308,20 @@ pub(super) async fn queue_training(
     Ok(TrainingJob::from(job))
 }
 
+/// One training job; `None` when there is none.
+pub(super) async fn training_job(
+    db: impl PgExecutor<'_>,
+    id: TrainingJobId,
+) -> sqlx::Result<Option<TrainingJob>> {
+    sqlx::query_as::<_, JobRow>(&format!(
+        "select {JOB_COLUMNS} from twin_training_jobs where id = $1"
+    ))
+    .bind(id.0)
+    .fetch_optional(db)
+    .await
+    .map(|row| row.map(TrainingJob::from))
+}
+
 #[tracing::instrument(skip_all, fields(count = twins.len()))]
 pub(super) async fn training_jobs_of(
     db: impl PgExecutor<'_>,

@@ -10,6 +10,7 @@ mod loader;
 mod model;
 mod mutation;
 mod query;
+mod subscription;
 
 pub use config::{TwinConfig, TwinConfigInput};
 pub use input::{CreateTwinInput, TwinDataSourceInput};
@@ -19,5 +20,7 @@ pub use model::{
     TwinDataSource, TwinId, TwinStatus,
 };
 pub use mutation::TwinMutation;
+pub use mutation::publish_training_progress;
 pub(crate) use mutation::{add_data_source, create as create_twin};
 pub use query::TwinQuery;
+pub use subscription::TwinSubscription;

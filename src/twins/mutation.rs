@@ -13,12 +13,13 @@ use super::{
     docs,
     input::{CreateTwinInput, TwinDataSourceInput, TwinSwitch, UpdateTwinInput, description, name},
     model::{
-        DataSourceId, DigitalTwin, ModelVersion, ModelVersionId, TrainingJob, TwinDataSource,
-        TwinId, TwinStatus,
+        DataSourceId, DigitalTwin, ModelVersion, ModelVersionId, TrainingJob, TrainingJobId,
+        TwinDataSource, TwinId, TwinStatus,
     },
 };
 use crate::{
     error::AppError,
+    events::{Event, EventKind, Topic},
     graphql::{
         self,
         node::NodeId,
@@ -41,6 +42,16 @@ async fn owned_twin(
         .ok_or_else(|| AppError::NotFound("no twin has this id".to_owned()))?;
     viewer.require_owner_or_admin(twin.owner)?;
     Ok((twin, signed_in))
+}
+
+/// Tells `twinTrainingProgress` subscribers (on every instance) that a training job was
+/// queued or changed: call it after the change is committed. The training worker calls
+/// it whenever it records progress.
+pub fn publish_training_progress(state: &AppState, twin: TwinId, job: TrainingJobId) {
+    state.events.publish(
+        Topic::TwinTraining(twin.0),
+        Event::new(EventKind::TrainingJob, job.0),
+    );
 }
 
 /// Checks a new configuration against the twin's data sources and saves it as the next
@@ -266,7 +277,8 @@ impl TwinMutation {
         Ok(removed)
     }
 
-    /// Queues a training job for a twin (one at a time) and marks the twin as training.
+    /// Queues a training job for a twin (one at a time) and marks the twin as training;
+    /// `twinTrainingProgress` subscribers hear of it.
     async fn start_twin_training(
         &self,
         ctx: &Context<'_>,
@@ -277,6 +289,7 @@ impl TwinMutation {
         let (twin, _) = owned_twin(ctx, &mut tx, TwinId::from_global(&twin_id)?).await?;
         let job = db::queue_training(&mut tx, twin.id).await?;
         tx.commit().await?;
+        publish_training_progress(state, job.twin_id, job.id);
         Ok(job)
     }
 

@@ -19,6 +19,7 @@ mod notes;
 mod partners;
 mod people;
 mod persisted;
+mod realtime;
 mod schema;
 mod seed;
 mod stores;

@@ -7,6 +7,7 @@ use sqlx::PgConnection;
 use super::{Notice, tell};
 use crate::{
     error::AppError,
+    events::{Event, EventKind, Pending, Topic},
     graphql::{self, node::NodeId},
     hiring::{
         access::{self, Actor, Needs},
@@ -18,6 +19,16 @@ use crate::{
     state::AppState,
     users::{self, UserId},
 };
+
+/// The `applicationUpdated` events of a change to `application`, on its job's topic
+/// and its own.
+fn updated(application: &JobApplication) -> Pending {
+    let event = Event::new(EventKind::Application, application.id.0);
+    let mut events = Pending::new();
+    events.push(Topic::JobApplications(application.job.0), event);
+    events.push(Topic::Application(application.id.0), event);
+    events
+}
 
 fn no_application() -> AppError {
     AppError::NotFound("no application has this id".to_owned())
@@ -62,7 +73,7 @@ pub(crate) async fn apply(
     let recipients = recruiters(&mut tx, &job).await?;
     let content = format!("{} applied to {}.", applicant.username, job.title);
     let url = format!("/applications/{}", application.id.to_global().as_str());
-    tell(
+    let mut events = tell(
         &mut tx,
         actor.user,
         recipients,
@@ -75,6 +86,8 @@ pub(crate) async fn apply(
     )
     .await?;
     tx.commit().await?;
+    events.extend(updated(&application));
+    events.publish(&state.events);
     Ok(application)
 }
 
@@ -108,7 +121,7 @@ pub(crate) async fn move_application(
         status.as_str()
     );
     let url = format!("/applications/{}", moved.id.to_global().as_str());
-    tell(
+    let mut events = tell(
         &mut tx,
         actor.user,
         [moved.applicant],
@@ -121,6 +134,8 @@ pub(crate) async fn move_application(
     )
     .await?;
     tx.commit().await?;
+    events.extend(updated(&moved));
+    events.publish(&state.events);
     Ok(moved)
 }
 
@@ -151,7 +166,7 @@ async fn applicant_moves(
     let content = format!("{} {verb} {}.", applicant.username, job.title);
     let url = format!("/applications/{}", moved.id.to_global().as_str());
     let recipients = recruiters(&mut tx, &job).await?;
-    tell(
+    let mut events = tell(
         &mut tx,
         actor.user,
         recipients,
@@ -164,6 +179,8 @@ async fn applicant_moves(
     )
     .await?;
     tx.commit().await?;
+    events.extend(updated(&moved));
+    events.publish(&state.events);
     Ok(moved)
 }
 

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use super::{Notice, tell};
 use crate::{
     error::AppError,
+    events::Pending,
     graphql::{self, input::text, node::NodeId},
     hiring::{
         access::{self, Actor, Needs},
@@ -54,7 +55,7 @@ pub(crate) async fn schedule(
         interview.duration_minutes
     );
     let url = format!("/applications/{}", application.id.to_global().as_str());
-    tell(
+    let events = tell(
         &mut tx,
         actor.user,
         [application.applicant, interviewer],
@@ -67,6 +68,7 @@ pub(crate) async fn schedule(
     )
     .await?;
     tx.commit().await?;
+    events.publish(&state.events);
     Ok(interview)
 }
 
@@ -98,13 +100,14 @@ pub(crate) async fn change_interview(
         )),
         InterviewChange::Complete { .. } => None,
     };
+    let mut events = Pending::new();
     if let Some((title, content)) = notice {
         let applicant = db::applications::by_ids(&mut *tx, &[changed.application.0])
             .await?
             .pop()
             .map(|a| a.applicant);
         let url = format!("/applications/{}", changed.application.to_global().as_str());
-        tell(
+        events = tell(
             &mut tx,
             actor.user,
             applicant.into_iter().chain(changed.interviewer),
@@ -118,6 +121,7 @@ pub(crate) async fn change_interview(
         .await?;
     }
     tx.commit().await?;
+    events.publish(&state.events);
     Ok(changed)
 }
 

@@ -14,7 +14,7 @@ pub use organizations::OrganizationMutation;
 
 use sqlx::PgConnection;
 
-use crate::{error::AppError, notifications, users::UserId};
+use crate::{error::AppError, events::Pending, notifications, users::UserId};
 
 /// The checked domain functions behind the mutations, for `braid seed`.
 pub(crate) mod seeding {
@@ -34,13 +34,14 @@ pub(super) struct Notice<'a> {
     pub(super) action_url: Option<&'a str>,
 }
 
-/// Records `notice` for `recipients` except `actor`, in the caller's transaction.
+/// Records `notice` for `recipients` except `actor`, in the caller's transaction; the
+/// events to publish once it commits.
 pub(super) async fn tell(
     tx: &mut PgConnection,
     actor: UserId,
     recipients: impl IntoIterator<Item = UserId>,
     notice: Notice<'_>,
-) -> Result<(), AppError> {
+) -> Result<Pending, AppError> {
     let mut people: Vec<UserId> = Vec::new();
     for person in recipients {
         if person != actor && !people.contains(&person) {
