@@ -6,6 +6,7 @@ use qdrant_client::Qdrant;
 use sqlx::PgPool;
 
 use crate::{
+    cache::HotCache,
     config::Config,
     ratelimit::RateLimiter,
     stores::{mongo, postgres, qdrant, redis::Redis},
@@ -28,6 +29,8 @@ pub struct AppState {
     pub redis: Redis,
     /// Rate limits shared through Redis.
     pub limiter: RateLimiter,
+    /// Public rows most pages read (organizations, skills), kept in this process.
+    pub hot: HotCache,
 }
 
 impl AppState {
@@ -41,6 +44,7 @@ impl AppState {
             mongo_commands,
             qdrant: Arc::new(qdrant::connect(&config)?),
             limiter: RateLimiter::new(redis.clone()),
+            hot: HotCache::new(std::time::Duration::from_secs(config.hot_cache_secs)),
             redis,
             config: Arc::new(config),
         })

@@ -16,10 +16,11 @@ use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use serde_json::{Map, Value, json};
 
 use super::{
-    HttpState, graphiql, multipart,
+    HttpState, graphiql, metrics, multipart,
     negotiate::{self, MediaType},
 };
 use crate::{
+    cache,
     error::{AppError, ErrorCode, request_error},
     graphql::{
         self, ClientInfo,
@@ -133,12 +134,75 @@ pub(super) async fn post(State(app): State<HttpState>, request: Request) -> Resp
         Ok(Value::Object(params)) => {
             run(app, Method::POST, &headers, params, client, Vec::new()).await
         }
-        Ok(_) => bad_request(&headers, "the body must be a JSON object"),
+        Ok(Value::Array(batch)) => run_batch(app, &headers, batch, client).await,
+        Ok(_) => bad_request(
+            &headers,
+            "the body must be a JSON object (or an array of them: a batch)",
+        ),
         Err(_) => bad_request(&headers, "the body is not valid JSON"),
     }
 }
 
-/// Checks the parameters, resolves the viewer, and executes.
+/// A batched request (a JSON array of requests): each element runs as an operation of
+/// its own, with every limit and the rate limiter counting it; the answer is the array
+/// of their responses, in order.
+async fn run_batch(
+    app: HttpState,
+    headers: &HeaderMap,
+    batch: Vec<Value>,
+    client: ClientInfo,
+) -> Response {
+    let max = app.state.config.max_batch;
+    if batch.is_empty() || batch.len() > max {
+        return bad_request(
+            headers,
+            format!(
+                "a batch holds 1 to {max} operations (BRAID_MAX_BATCH); this one has {}",
+                batch.len()
+            ),
+        );
+    }
+    let Some(media) = negotiate::negotiate(headers) else {
+        return not_acceptable();
+    };
+    let viewer = match authenticate(&app, headers).await {
+        Ok(viewer) => viewer,
+        Err(error) => return unauthorized(headers, error),
+    };
+    let mut bodies = Vec::with_capacity(batch.len());
+    for element in batch {
+        let response = match element {
+            Value::Object(params) => {
+                operation(
+                    &app,
+                    Method::POST,
+                    headers,
+                    media,
+                    &viewer,
+                    params,
+                    &client,
+                    Vec::new(),
+                )
+                .await
+            }
+            _ => bad_request(headers, "every element of a batch must be a JSON object"),
+        };
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap_or_default();
+        bodies.push(serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null));
+    }
+    let mut response = with_body(
+        StatusCode::OK,
+        media,
+        serde_json::to_vec(&bodies).unwrap_or_default(),
+    );
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
 /// The viewer of an HTTP request: a partner by `X-Api-Key`, a user by
 /// `Authorization: Bearer`, or anonymous.
 pub(super) async fn authenticate(app: &HttpState, headers: &HeaderMap) -> Result<Viewer, AppError> {
@@ -158,19 +222,23 @@ pub(super) async fn authenticate(app: &HttpState, headers: &HeaderMap) -> Result
 }
 
 /// Counts the request against the viewer's per-minute budget: per user when signed in,
-/// per IP address otherwise.
+/// per partner with an API key, per IP address otherwise.
 async fn rate_limit(app: &HttpState, viewer: &Viewer, client: &ClientInfo) -> Result<(), AppError> {
     let config = &app.state.config;
-    let (key, limit) = match (viewer.user_id(), client.ip) {
-        (Some(user), _) => (
-            format!("requests:user:{}", user.0),
+    let (key, limit) = match (viewer, client.ip) {
+        (Viewer::User(signed_in), _) => (
+            format!("requests:user:{}", signed_in.user_id.0),
             config.rate_limit_per_minute,
         ),
-        (None, Some(ip)) => (
+        (Viewer::Partner(partner), _) => (
+            format!("requests:partner:{}", partner.0),
+            config.partner_rate_limit_per_minute,
+        ),
+        (Viewer::Anonymous, Some(ip)) => (
             format!("requests:ip:{ip}"),
             config.anonymous_rate_limit_per_minute,
         ),
-        (None, None) => return Ok(()),
+        (Viewer::Anonymous, None) => return Ok(()),
     };
     app.state
         .limiter
@@ -187,11 +255,12 @@ fn client_info<B>(request: &http::Request<B>) -> ClientInfo {
     ClientInfo::new(peer, request.headers())
 }
 
+/// Resolves the viewer, then runs the operation.
 async fn run(
     app: HttpState,
     method: Method,
     headers: &HeaderMap,
-    mut params: Map<String, Value>,
+    params: Map<String, Value>,
     client: ClientInfo,
     uploads: Vec<(String, async_graphql::UploadValue)>,
 ) -> Response {
@@ -200,19 +269,47 @@ async fn run(
     };
     let viewer = match authenticate(&app, headers).await {
         Ok(viewer) => viewer,
-        Err(error) => {
-            let mut response = error_response(
-                headers,
-                StatusCode::UNAUTHORIZED,
-                request_error(error.code(), error.to_string()),
-            );
-            response
-                .headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-            return response;
-        }
+        Err(error) => return unauthorized(headers, error),
     };
-    let documents = match &viewer {
+    operation(
+        &app, method, headers, media, &viewer, params, &client, uploads,
+    )
+    .await
+}
+
+fn unauthorized(headers: &HeaderMap, error: AppError) -> Response {
+    let mut response = error_response(
+        headers,
+        StatusCode::UNAUTHORIZED,
+        request_error(error.code(), error.to_string()),
+    );
+    response
+        .headers_mut()
+        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    response
+}
+
+/// Runs one operation for an authenticated viewer: persisted documents, parameter
+/// checks, the rate limit, document limits, then the response cache or execution.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one request's parts, passed through"
+)]
+async fn operation(
+    app: &HttpState,
+    method: Method,
+    headers: &HeaderMap,
+    media: MediaType,
+    viewer: &Viewer,
+    mut params: Map<String, Value>,
+    client: &ClientInfo,
+    uploads: Vec<(String, async_graphql::UploadValue)>,
+) -> Response {
+    let persisted = matches!(viewer, Viewer::Partner(_))
+        || params
+            .get("extensions")
+            .is_some_and(|e| e.get("persistedQuery").is_some());
+    let documents = match viewer {
         Viewer::Partner(partner) => {
             persisted::resolve_trusted(&app.state, *partner, &mut params).await
         }
@@ -227,6 +324,7 @@ async fn run(
     if let Err(message) = check_params(&params) {
         return bad_request(headers, message);
     }
+    let variables = params.get("variables").cloned().unwrap_or(Value::Null);
     let mut request: async_graphql::Request = match serde_json::from_value(Value::Object(params)) {
         Ok(request) => request,
         Err(error) => return bad_request(headers, format!("invalid GraphQL parameters: {error}")),
@@ -234,11 +332,12 @@ async fn run(
     if matches!(viewer, Viewer::Partner(_)) {
         request = request.disable_introspection();
     }
+    let has_uploads = !uploads.is_empty();
     for (path, upload) in uploads {
         request.set_upload(&path, upload);
     }
 
-    if let Err(error) = rate_limit(&app, &viewer, &client).await {
+    if let Err(error) = rate_limit(app, viewer, client).await {
         let retry_after = match &error {
             AppError::RateLimited { retry_after_secs } => *retry_after_secs,
             _ => 1,
@@ -285,7 +384,7 @@ async fn run(
         _ => {}
     }
 
-    let (class, partner) = match &viewer {
+    let (class, partner) = match viewer {
         Viewer::Anonymous => ("anonymous", String::from("-")),
         Viewer::User(_) => ("user", String::from("-")),
         Viewer::Partner(partner) => ("partner", partner.0.to_string()),
@@ -295,15 +394,94 @@ async fn run(
         Some(OperationType::Subscription) => "subscription",
         _ => "query",
     };
-    metrics::counter!("braid_graphql_operations_total", "viewer" => class, "partner" => partner, "type" => kind)
+    let name = graphql::operation_name(&mut request);
+    let label = metrics::operation_label(
+        name.as_deref(),
+        matches!(viewer, Viewer::Partner(_)),
+        app.state.config.metrics_operation_names,
+    );
+    ::metrics::counter!("braid_graphql_operations_total", "viewer" => class, "partner" => partner.clone(), "type" => kind, "operation" => label)
         .increment(1);
-    let request = graphql::prepare(request, &app.state, viewer, client);
+
+    // Public persisted queries may come from (and go to) the response cache.
+    let cache_class = match viewer {
+        Viewer::Anonymous => Some("anonymous".to_owned()),
+        Viewer::Partner(_) => Some(format!("partner:{partner}")),
+        Viewer::User(_) => None,
+    };
+    let cache_class = cache_class.filter(|_| {
+        app.state.config.response_cache
+            && persisted
+            && !has_uploads
+            && operation == Some(OperationType::Query)
+    });
+    let mut lookup = None;
+    if let Some(class) = &cache_class {
+        match cache::lookup(
+            &app.state,
+            class,
+            &request.query,
+            name.as_deref(),
+            &variables,
+        )
+        .await
+        {
+            cache::Lookup::Hit { body, max_age } => {
+                let mut response = with_body(StatusCode::OK, media, body);
+                cache_headers(&mut response, Some(max_age), "hit");
+                return response;
+            }
+            cache::Lookup::Miss(miss) => {
+                request = request.data(miss.read.clone());
+                lookup = Some(miss);
+            }
+            cache::Lookup::Bypass => {}
+        }
+    }
+
+    let public_viewer = !matches!(viewer, Viewer::User(_));
+    let request = graphql::prepare(request, &app.state, viewer.clone(), client.clone());
     let response = graphql::execute(&app.schema, &app.state, request).await;
     if graphql::is_request_error(&response) {
         return graphql_errors(media, response.errors);
     }
     let body = serde_json::to_vec(&response).unwrap_or_else(|_| b"{}".to_vec());
-    with_body(StatusCode::OK, media, body)
+    let max_age = u64::try_from(response.cache_control.max_age)
+        .ok()
+        .filter(|age| {
+            *age > 0
+                && response.cache_control.public
+                && response.errors.is_empty()
+                && public_viewer
+                && operation == Some(OperationType::Query)
+        });
+    let outcome = match (&lookup, max_age) {
+        (Some(_), _) => "miss",
+        (None, _) => "bypass",
+    };
+    if let (Some(miss), Some(max_age)) = (lookup, max_age) {
+        cache::store(&app.state, miss, max_age, &body).await;
+    }
+    let mut response = with_body(StatusCode::OK, media, body);
+    cache_headers(&mut response, max_age, outcome);
+    response
+}
+
+/// `Cache-Control` (public with a max-age for cacheable responses, `no-store`
+/// otherwise), `Vary` on the credentials, and `x-cache: hit|miss|bypass`.
+fn cache_headers(response: &mut Response, max_age: Option<u64>, outcome: &'static str) {
+    let headers = response.headers_mut();
+    let control = match max_age {
+        Some(age) => HeaderValue::from_str(&format!("public, max-age={age}"))
+            .unwrap_or(HeaderValue::from_static("no-store")),
+        None => HeaderValue::from_static("no-store"),
+    };
+    headers.insert(header::CACHE_CONTROL, control);
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static("Accept, Authorization, X-Api-Key"),
+    );
+    headers.insert("x-cache", HeaderValue::from_static(outcome));
 }
 
 fn check_params(params: &Map<String, Value>) -> Result<(), String> {
