@@ -116,13 +116,18 @@ impl HotCache {
     /// last one seen (a mutation on another instance) forgets its rows.
     pub fn observe(&self, entity: &str, generation: i64) {
         let changed = match self.entries.lock() {
-            Ok(mut entries) => {
-                entries
-                .generations
-                .insert(entity.to_owned(), generation)
+            Ok(mut entries) => match entries.generations.get_mut(entity) {
+                Some(seen) if *seen == generation => false,
+                Some(seen) => {
+                    *seen = generation;
+                    true
+                }
                 // The first generation seen says nothing about rows cached before it.
-                != Some(generation)
-            }
+                None => {
+                    entries.generations.insert(entity.to_owned(), generation);
+                    true
+                }
+            },
             Err(_) => false,
         };
         if changed {
