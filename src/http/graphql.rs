@@ -455,10 +455,7 @@ async fn operation(
                 && public_viewer
                 && operation == Some(OperationType::Query)
         });
-    let outcome = match (&lookup, max_age) {
-        (Some(_), _) => "miss",
-        (None, _) => "bypass",
-    };
+    let outcome = if lookup.is_some() { "miss" } else { "bypass" };
     if let (Some(miss), Some(max_age)) = (lookup, max_age) {
         cache::store(&app.state, miss, max_age, &body).await;
     }
