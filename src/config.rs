@@ -91,6 +91,34 @@ pub struct Config {
     #[arg(long, env = "BRAID_MAX_DIRECTIVES", default_value_t = 10)]
     pub max_directives: usize,
 
+    /// Most operations in one batched request (a JSON array body); a larger batch is
+    /// refused whole with 400.
+    #[arg(long, env = "BRAID_MAX_BATCH", default_value_t = 10)]
+    pub max_batch: usize,
+
+    /// Requests per minute per partner (all of its keys together).
+    #[arg(
+        long,
+        env = "BRAID_PARTNER_RATE_LIMIT_PER_MINUTE",
+        default_value_t = 600
+    )]
+    pub partner_rate_limit_per_minute: u32,
+
+    /// Whether anonymous and partner persisted queries are answered from the Redis
+    /// response cache (when their fields are all cacheable).
+    #[arg(long, env = "BRAID_RESPONSE_CACHE", default_value_t = true, action = clap::ArgAction::Set)]
+    pub response_cache: bool,
+
+    /// Lifetime of the in-process cache of organizations and skills, in seconds (0 turns
+    /// it off). Mutations on this instance clear it at once; others within this time.
+    #[arg(long, env = "BRAID_HOT_CACHE_SECS", default_value_t = 30)]
+    pub hot_cache_secs: u64,
+
+    /// Most distinct first-party operation names `/metrics` labels; later names count as
+    /// `other` (partner documents are always labelled with their manifest name).
+    #[arg(long, env = "BRAID_METRICS_OPERATION_NAMES", default_value_t = 100)]
+    pub metrics_operation_names: usize,
+
     /// How long a WebSocket client may take to send `connection_init`, in milliseconds.
     #[arg(long, env = "BRAID_WS_INIT_TIMEOUT_MS", default_value_t = 10_000)]
     pub ws_init_timeout_ms: u64,

@@ -7,6 +7,7 @@ use qdrant_client::Qdrant;
 use sqlx::PgPool;
 
 use crate::{
+    cache::HotCache,
     config::Config,
     events::Hub,
     ratelimit::RateLimiter,
@@ -32,6 +33,8 @@ pub struct AppState {
     pub limiter: RateLimiter,
     /// Real-time events: local fan-out and Redis pub/sub across instances.
     pub events: Hub,
+    /// Public rows most pages read (organizations, skills), kept in this process.
+    pub hot: HotCache,
 }
 
 impl AppState {
@@ -46,6 +49,7 @@ impl AppState {
             qdrant: Arc::new(qdrant::connect(&config)?),
             limiter: RateLimiter::new(redis.clone()),
             events: Hub::start(redis.clone()),
+            hot: HotCache::new(std::time::Duration::from_secs(config.hot_cache_secs)),
             redis,
             config: Arc::new(config),
         })

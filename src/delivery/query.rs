@@ -25,12 +25,16 @@ pub struct DeliveryQuery;
 impl DeliveryQuery {
     /// A delivery project by global ID; `null` when there is none or the viewer is not
     /// its owner or an admin.
+    #[graphql(cache_control(no_cache))]
     async fn project(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Project>, AppError> {
         loader::load_project(ctx, ProjectId::from_global(&id)?).await
     }
 
     /// The viewer's delivery projects, newest first.
-    #[graphql(complexity = "pagination::page_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "pagination::page_cost(first, child_complexity)",
+        cache_control(no_cache)
+    )]
     async fn my_projects(
         &self,
         ctx: &Context<'_>,

@@ -111,7 +111,10 @@ pub struct ExpertQuery;
 #[Object]
 impl ExpertQuery {
     /// Expert profiles the viewer may see, newest first.
-    #[graphql(complexity = "pagination::page_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "pagination::page_cost(first, child_complexity)",
+        cache_control(max_age = 60)
+    )]
     async fn experts(
         &self,
         ctx: &Context<'_>,
@@ -138,6 +141,7 @@ impl ExpertQuery {
 
     /// A user's expert profile (by `User` or `ExpertProfile` ID); `null` when there is
     /// none or the viewer may not see it.
+    #[graphql(cache_control(max_age = 60))]
     async fn expert_profile(
         &self,
         ctx: &Context<'_>,
@@ -147,6 +151,7 @@ impl ExpertQuery {
     }
 
     /// A knowledge base by global ID; `null` when there is none or it is not visible.
+    #[graphql(cache_control(max_age = 60))]
     async fn knowledge_base(
         &self,
         ctx: &Context<'_>,
@@ -157,7 +162,10 @@ impl ExpertQuery {
 
     /// Services the viewer may see, newest first: active services of visible experts,
     /// plus every service of the viewer's own (admins see all).
-    #[graphql(complexity = "pagination::page_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "pagination::page_cost(first, child_complexity)",
+        cache_control(max_age = 60)
+    )]
     async fn expert_services(
         &self,
         ctx: &Context<'_>,
@@ -191,6 +199,7 @@ impl ExpertQuery {
     }
 
     /// A service by global ID; `null` when there is none or it is not visible.
+    #[graphql(cache_control(max_age = 60))]
     async fn expert_service(
         &self,
         ctx: &Context<'_>,
@@ -201,7 +210,10 @@ impl ExpertQuery {
 
     /// The viewer's bookings as client (made by the viewer) or as expert (of the viewer's
     /// services), latest start first.
-    #[graphql(complexity = "pagination::page_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "pagination::page_cost(first, child_complexity)",
+        cache_control(no_cache)
+    )]
     async fn my_bookings(
         &self,
         ctx: &Context<'_>,
@@ -231,6 +243,7 @@ impl ExpertQuery {
     }
 
     /// A booking by global ID, for its client, its expert and admins; `null` otherwise.
+    #[graphql(cache_control(no_cache))]
     async fn booking(&self, ctx: &Context<'_>, id: ID) -> Result<Option<ServiceBooking>, AppError> {
         loader::load_booking(ctx, BookingId::from_global(&id)?).await
     }

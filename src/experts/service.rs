@@ -116,7 +116,10 @@ impl ExpertService {
     }
 
     /// Its bookings, latest start first. The expert and admins only (`null` for others).
-    #[graphql(complexity = "pagination::page_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "pagination::page_cost(first, child_complexity)",
+        cache_control(private)
+    )]
     async fn bookings(
         &self,
         ctx: &Context<'_>,

@@ -81,6 +81,7 @@ fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
         Subscription::default(),
     )
     .extension(extensions::ErrorCodes)
+    .extension(crate::cache::CacheExtension)
 }
 
 /// The schema bound to live stores, with the configured limits.
@@ -96,12 +97,19 @@ pub fn build_schema(state: &AppState) -> BraidSchema {
 /// Checks a document against the schema without running it; the validation errors.
 pub async fn validate_document(query: &str) -> Vec<String> {
     let schema = builder().extension(extensions::ValidateOnly).finish();
+    // Without variable values, arguments computed during validation (a page's `first`
+    // in its complexity) report "Variable x is not defined." for variables the
+    // operation does define: that is not an error of the document. (An undefined
+    // variable is reported as `Variable "$x" is not defined`.)
     schema
         .execute(Request::new(query))
         .await
         .errors
         .into_iter()
         .map(|e| e.message)
+        .filter(|m| {
+            !(m.starts_with("Variable ") && m.ends_with(" is not defined.") && !m.contains('$'))
+        })
         .collect()
 }
 
@@ -186,24 +194,48 @@ pub fn check_document(
     request: &mut Request,
     config: &crate::config::Config,
 ) -> Result<Option<async_graphql::parser::types::OperationType>, async_graphql::ServerError> {
-    use async_graphql::parser::types::DocumentOperations;
     let name = request.operation_name.clone();
     let document = request.parsed_query().map_err(|error| {
         let mut coded = request_error(ErrorCode::GraphqlParseFailed, error.message);
         coded.locations = error.locations;
         coded
     })?;
-    let operation = match (&document.operations, name) {
-        (DocumentOperations::Single(op), _) => Some(op),
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name.as_str()),
-        (DocumentOperations::Multiple(_), None) => None,
-    };
-    match operation {
-        Some(operation) => {
+    match selected_operation(document, name.as_deref()) {
+        Some((_, operation)) => {
             limits::check(document, &operation.node, config)?;
             Ok(Some(operation.node.ty))
         }
         None => Ok(None),
+    }
+}
+
+/// The name of the operation a parsed request selects (`None` when it is anonymous or
+/// the document does not parse).
+pub fn operation_name(request: &mut Request) -> Option<String> {
+    let name = request.operation_name.clone();
+    let document = request.parsed_query().ok()?;
+    selected_operation(document, name.as_deref()).and_then(|(name, _)| name.map(str::to_owned))
+}
+
+/// The operation a document runs, with its name: the only one, or the one named.
+fn selected_operation<'a>(
+    document: &'a async_graphql::parser::types::ExecutableDocument,
+    name: Option<&str>,
+) -> Option<(
+    Option<&'a str>,
+    &'a async_graphql::Positioned<async_graphql::parser::types::OperationDefinition>,
+)> {
+    use async_graphql::parser::types::DocumentOperations;
+    match (&document.operations, name) {
+        (DocumentOperations::Single(op), _) => Some((None, op)),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops
+            .get_key_value(name)
+            .map(|(k, op)| (Some(k.as_str()), op)),
+        // A single named operation runs without `operationName`: its limits apply too.
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
+            ops.iter().next().map(|(k, op)| (Some(k.as_str()), op))
+        }
+        (DocumentOperations::Multiple(_), None) => None,
     }
 }
 

@@ -137,6 +137,7 @@ pub struct NodeQuery;
 #[Object]
 impl NodeQuery {
     /// Fetches any object by its global ID; `null` when it does not exist or is not visible.
+    #[graphql(cache_control(no_cache))]
     async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>, AppError> {
         let Some((typename, uuid)) = decode(&id) else {
             return Err(AppError::BadUserInput(format!(

@@ -247,7 +247,10 @@ impl Job {
     }
 
     /// Applications, newest first. The organization's members and admins only.
-    #[graphql(complexity = "pagination::page_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "pagination::page_cost(first, child_complexity)",
+        cache_control(private)
+    )]
     async fn applications(
         &self,
         ctx: &Context<'_>,
@@ -277,6 +280,7 @@ impl Job {
     }
 
     /// The viewer's own application to this job, if any.
+    #[graphql(cache_control(private))]
     async fn viewer_application(
         &self,
         ctx: &Context<'_>,

@@ -18,6 +18,7 @@ use super::{
     organization::{MemberRole, Organization, OrganizationId, OrganizationMember},
 };
 use crate::{
+    cache::HotCache,
     error::AppError,
     graphql::{self, node::Node, pagination::KeysetCursor},
     state::AppState,
@@ -60,10 +61,28 @@ macro_rules! children_loader {
     };
 }
 
-by_id_loader!(
-    /// Organizations by id.
-    OrganizationLoader, OrganizationId, Organization, db::organizations::by_ids
-);
+/// Organizations by id, through the hot cache (every job board page reads them).
+pub(super) struct OrganizationLoader(PgPool, HotCache);
+
+impl Loader<OrganizationId> for OrganizationLoader {
+    type Value = Organization;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[OrganizationId],
+    ) -> Result<HashMap<OrganizationId, Organization>, AppError> {
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let rows = self
+            .1
+            .load_through("Organization", &ids, |missing| async move {
+                let rows = db::organizations::by_ids(&self.0, &missing).await?;
+                Ok(rows.into_iter().map(|row| (row.id.0, row)).collect())
+            })
+            .await?;
+        Ok(rows.into_values().map(|row| (row.id, row)).collect())
+    }
+}
 by_id_loader!(
     /// Jobs by id.
     JobLoader, JobId, Job, db::jobs::by_ids
@@ -164,7 +183,10 @@ impl Loader<ApplicationsPage> for ApplicationsPageLoader {
 pub fn attach_loaders(request: Request, state: &AppState) -> Request {
     let pg = || state.pg.clone();
     request
-        .data(graphql::loader(state, OrganizationLoader(pg())))
+        .data(graphql::loader(
+            state,
+            OrganizationLoader(pg(), state.hot.clone()),
+        ))
         .data(graphql::loader(state, JobLoader(pg())))
         .data(graphql::loader(state, ApplicationLoader(pg())))
         .data(graphql::loader(state, MembersLoader(pg())))

@@ -147,11 +147,13 @@ impl Organization {
     }
 
     /// The viewer's role here; `null` when the viewer is not a member.
+    #[graphql(cache_control(private))]
     async fn viewer_role(&self, ctx: &Context<'_>) -> Result<Option<MemberRole>, AppError> {
         access::viewer_role(ctx, self.id).await
     }
 
     /// The people of the organization, owners first. Members and admins only.
+    #[graphql(cache_control(private))]
     async fn members(
         &self,
         ctx: &Context<'_>,

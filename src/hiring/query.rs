@@ -29,7 +29,10 @@ pub struct HiringQuery;
 impl HiringQuery {
     /// The job board: published jobs (or, with `filter.status`, closed ones, and drafts
     /// of the viewer's organizations), filtered and ordered.
-    #[graphql(complexity = "pagination::page_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "pagination::page_cost(first, child_complexity)",
+        cache_control(max_age = 60)
+    )]
     async fn jobs(
         &self,
         ctx: &Context<'_>,
@@ -52,11 +55,13 @@ impl HiringQuery {
 
     /// A job by global ID; `null` when there is none or it is a draft the viewer may not
     /// see.
+    #[graphql(cache_control(max_age = 60))]
     async fn job(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Job>, AppError> {
         loader::load_job(ctx, JobId::from_global(&id)?).await
     }
 
     /// An organization by global ID.
+    #[graphql(cache_control(max_age = 300))]
     async fn organization(
         &self,
         ctx: &Context<'_>,
@@ -66,6 +71,7 @@ impl HiringQuery {
     }
 
     /// The organizations the viewer belongs to, by name.
+    #[graphql(cache_control(no_cache))]
     async fn my_organizations(&self, ctx: &Context<'_>) -> Result<Vec<Organization>, AppError> {
         let state = graphql::data::<AppState>(ctx)?;
         let viewer = graphql::data::<Viewer>(ctx)?.require_user()?;
@@ -74,6 +80,7 @@ impl HiringQuery {
 
     /// An application by global ID; `null` unless the viewer is its applicant, a member
     /// of the job's organization or an admin.
+    #[graphql(cache_control(no_cache))]
     async fn application(
         &self,
         ctx: &Context<'_>,
@@ -83,7 +90,10 @@ impl HiringQuery {
     }
 
     /// The viewer's own applications, newest first.
-    #[graphql(complexity = "pagination::page_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "pagination::page_cost(first, child_complexity)",
+        cache_control(no_cache)
+    )]
     async fn my_applications(
         &self,
         ctx: &Context<'_>,

@@ -16,10 +16,11 @@ use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use serde_json::{Map, Value, json};
 
 use super::{
-    HttpState, graphiql, multipart,
+    HttpState, graphiql, metrics, multipart,
     negotiate::{self, MediaType},
 };
 use crate::{
+    cache,
     error::{AppError, ErrorCode, request_error},
     graphql::{
         self, ClientInfo,
@@ -118,19 +119,22 @@ pub(super) async fn post(State(app): State<HttpState>, request: Request) -> Resp
             ),
         );
     }
-    match json_params(&app, &headers, body).await {
-        Ok(params) => run(app, Method::POST, &headers, params, client, Vec::new()).await,
+    match json_body(&app, &headers, body).await {
+        Ok(Value::Object(params)) => {
+            run(app, Method::POST, &headers, params, client, Vec::new()).await
+        }
+        Ok(Value::Array(batch)) => run_batch(app, &headers, batch, client).await,
+        Ok(_) => bad_request(
+            &headers,
+            "the body must be a JSON object (or an array of them: a batch)",
+        ),
         Err(response) => response,
     }
 }
 
-/// The GraphQL parameters of an `application/json` POST body: 413 beyond the body
-/// limit, 400 unless it is a JSON object.
-pub(super) async fn json_params(
-    app: &HttpState,
-    headers: &HeaderMap,
-    body: Body,
-) -> Result<Map<String, Value>, Response> {
+/// An `application/json` POST body as JSON: 413 beyond the body limit, 400 when it is
+/// not JSON.
+async fn json_body(app: &HttpState, headers: &HeaderMap, body: Body) -> Result<Value, Response> {
     let limit = app.state.config.body_limit_bytes;
     let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
         return Err(error_response(
@@ -142,14 +146,83 @@ pub(super) async fn json_params(
             ),
         ));
     };
-    match serde_json::from_slice::<Value>(&bytes) {
-        Ok(Value::Object(params)) => Ok(params),
-        Ok(_) => Err(bad_request(headers, "the body must be a JSON object")),
-        Err(_) => Err(bad_request(headers, "the body is not valid JSON")),
+    serde_json::from_slice::<Value>(&bytes)
+        .map_err(|_| bad_request(headers, "the body is not valid JSON"))
+}
+
+/// The GraphQL parameters of an `application/json` POST body that must hold one
+/// operation (no batch): 413 beyond the body limit, 400 unless it is a JSON object.
+pub(super) async fn json_params(
+    app: &HttpState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Map<String, Value>, Response> {
+    match json_body(app, headers, body).await? {
+        Value::Object(params) => Ok(params),
+        _ => Err(bad_request(headers, "the body must be a JSON object")),
     }
 }
 
-/// Checks the parameters, resolves the viewer, and executes.
+/// A batched request (a JSON array of requests): each element runs as an operation of
+/// its own, with every limit and the rate limiter counting it; the answer is the array
+/// of their responses, in order.
+async fn run_batch(
+    app: HttpState,
+    headers: &HeaderMap,
+    batch: Vec<Value>,
+    client: ClientInfo,
+) -> Response {
+    let max = app.state.config.max_batch;
+    if batch.is_empty() || batch.len() > max {
+        return bad_request(
+            headers,
+            format!(
+                "a batch holds 1 to {max} operations (BRAID_MAX_BATCH); this one has {}",
+                batch.len()
+            ),
+        );
+    }
+    let Some(media) = negotiate::negotiate(headers) else {
+        return not_acceptable();
+    };
+    let viewer = match authenticate(&app, headers).await {
+        Ok(viewer) => viewer,
+        Err(error) => return unauthorized(headers, error),
+    };
+    let mut bodies = Vec::with_capacity(batch.len());
+    for element in batch {
+        let response = match element {
+            Value::Object(params) => {
+                operation(
+                    &app,
+                    Method::POST,
+                    headers,
+                    media,
+                    &viewer,
+                    params,
+                    &client,
+                    Vec::new(),
+                )
+                .await
+            }
+            _ => bad_request(headers, "every element of a batch must be a JSON object"),
+        };
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap_or_default();
+        bodies.push(serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null));
+    }
+    let mut response = with_body(
+        StatusCode::OK,
+        media,
+        serde_json::to_vec(&bodies).unwrap_or_default(),
+    );
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
 /// The viewer of an HTTP request: a partner by `X-Api-Key`, a user by
 /// `Authorization: Bearer`, or anonymous.
 pub(super) async fn authenticate(app: &HttpState, headers: &HeaderMap) -> Result<Viewer, AppError> {
@@ -169,19 +242,23 @@ pub(super) async fn authenticate(app: &HttpState, headers: &HeaderMap) -> Result
 }
 
 /// Counts the request against the viewer's per-minute budget: per user when signed in,
-/// per IP address otherwise.
+/// per partner with an API key, per IP address otherwise.
 async fn rate_limit(app: &HttpState, viewer: &Viewer, client: &ClientInfo) -> Result<(), AppError> {
     let config = &app.state.config;
-    let (key, limit) = match (viewer.user_id(), client.ip) {
-        (Some(user), _) => (
-            format!("requests:user:{}", user.0),
+    let (key, limit) = match (viewer, client.ip) {
+        (Viewer::User(signed_in), _) => (
+            format!("requests:user:{}", signed_in.user_id.0),
             config.rate_limit_per_minute,
         ),
-        (None, Some(ip)) => (
+        (Viewer::Partner(partner), _) => (
+            format!("requests:partner:{}", partner.0),
+            config.partner_rate_limit_per_minute,
+        ),
+        (Viewer::Anonymous, Some(ip)) => (
             format!("requests:ip:{ip}"),
             config.anonymous_rate_limit_per_minute,
         ),
-        (None, None) => return Ok(()),
+        (Viewer::Anonymous, None) => return Ok(()),
     };
     app.state
         .limiter
@@ -207,29 +284,45 @@ pub(super) enum Refusal {
     Errors(Vec<ServerError>),
 }
 
-/// The checks every transport makes before running a request: the viewer, persisted
-/// documents (trusted ones for partners), the parameters, and the viewer's rate limit.
+/// An operation that passed the checks every transport makes.
+struct Admitted {
+    /// The request, ready for the document checks.
+    request: async_graphql::Request,
+    /// Whether it came as a persisted document (APQ or a partner's trusted document).
+    persisted: bool,
+    /// Its variables as sent, for the response cache key.
+    variables: Value,
+}
+
+/// The checks every transport makes before running a request: the viewer, then
+/// [`admit_operation`].
 pub(super) async fn admit(
     app: &HttpState,
     headers: &HeaderMap,
-    mut params: Map<String, Value>,
+    params: Map<String, Value>,
     client: &ClientInfo,
 ) -> Result<(Viewer, async_graphql::Request), Refusal> {
-    let viewer = match authenticate(app, headers).await {
-        Ok(viewer) => viewer,
-        Err(error) => {
-            let mut response = error_response(
-                headers,
-                StatusCode::UNAUTHORIZED,
-                request_error(error.code(), error.to_string()),
-            );
-            response
-                .headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-            return Err(Refusal::Http(response));
-        }
-    };
-    let documents = match &viewer {
+    let viewer = authenticate(app, headers)
+        .await
+        .map_err(|error| Refusal::Http(unauthorized(headers, error)))?;
+    let admitted = admit_operation(app, headers, &viewer, params, client).await?;
+    Ok((viewer, admitted.request))
+}
+
+/// The checks of one operation of a known viewer: persisted documents (trusted ones for
+/// partners), the parameters, and the viewer's rate limit.
+async fn admit_operation(
+    app: &HttpState,
+    headers: &HeaderMap,
+    viewer: &Viewer,
+    mut params: Map<String, Value>,
+    client: &ClientInfo,
+) -> Result<Admitted, Refusal> {
+    let persisted = matches!(viewer, Viewer::Partner(_))
+        || params
+            .get("extensions")
+            .is_some_and(|e| e.get("persistedQuery").is_some());
+    let documents = match viewer {
         Viewer::Partner(partner) => {
             persisted::resolve_trusted(&app.state, *partner, &mut params).await
         }
@@ -246,6 +339,7 @@ pub(super) async fn admit(
     if let Err(message) = check_params(&params) {
         return Err(Refusal::Http(bad_request(headers, message)));
     }
+    let variables = params.get("variables").cloned().unwrap_or(Value::Null);
     let mut request: async_graphql::Request = match serde_json::from_value(Value::Object(params)) {
         Ok(request) => request,
         Err(error) => {
@@ -258,7 +352,7 @@ pub(super) async fn admit(
     if matches!(viewer, Viewer::Partner(_)) {
         request = request.disable_introspection();
     }
-    if let Err(error) = rate_limit(app, &viewer, client).await {
+    if let Err(error) = rate_limit(app, viewer, client).await {
         let retry_after = match &error {
             AppError::RateLimited { retry_after_secs } => *retry_after_secs,
             _ => 1,
@@ -273,11 +367,21 @@ pub(super) async fn admit(
         }
         return Err(Refusal::Http(response));
     }
-    Ok((viewer, request))
+    Ok(Admitted {
+        request,
+        persisted,
+        variables,
+    })
 }
 
-/// Counts an operation by viewer class, partner and type.
-pub(super) fn count_operation(viewer: &Viewer, operation: Option<OperationType>) {
+/// Counts an operation by viewer class, partner, type and (bounded) operation name; the
+/// operation's name.
+pub(super) fn count_operation(
+    app: &HttpState,
+    viewer: &Viewer,
+    operation: Option<OperationType>,
+    request: &mut async_graphql::Request,
+) -> Option<String> {
     let (class, partner) = match viewer {
         Viewer::Anonymous => ("anonymous", String::from("-")),
         Viewer::User(_) => ("user", String::from("-")),
@@ -288,10 +392,18 @@ pub(super) fn count_operation(viewer: &Viewer, operation: Option<OperationType>)
         Some(OperationType::Subscription) => "subscription",
         _ => "query",
     };
-    metrics::counter!("braid_graphql_operations_total", "viewer" => class, "partner" => partner, "type" => kind)
+    let name = graphql::operation_name(request);
+    let label = metrics::operation_label(
+        name.as_deref(),
+        matches!(viewer, Viewer::Partner(_)),
+        app.state.config.metrics_operation_names,
+    );
+    ::metrics::counter!("braid_graphql_operations_total", "viewer" => class, "partner" => partner, "type" => kind, "operation" => label)
         .increment(1);
+    name
 }
 
+/// Resolves the viewer, then runs the operation.
 async fn run(
     app: HttpState,
     method: Method,
@@ -303,11 +415,54 @@ async fn run(
     let Some(media) = negotiate::negotiate(headers) else {
         return not_acceptable();
     };
-    let (viewer, mut request) = match admit(&app, headers, params, &client).await {
+    let viewer = match authenticate(&app, headers).await {
+        Ok(viewer) => viewer,
+        Err(error) => return unauthorized(headers, error),
+    };
+    operation(
+        &app, method, headers, media, &viewer, params, &client, uploads,
+    )
+    .await
+}
+
+fn unauthorized(headers: &HeaderMap, error: AppError) -> Response {
+    let mut response = error_response(
+        headers,
+        StatusCode::UNAUTHORIZED,
+        request_error(error.code(), error.to_string()),
+    );
+    response
+        .headers_mut()
+        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    response
+}
+
+/// Runs one operation for an authenticated viewer: the admission checks, document
+/// limits, then the response cache or execution.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one request's parts, passed through"
+)]
+async fn operation(
+    app: &HttpState,
+    method: Method,
+    headers: &HeaderMap,
+    media: MediaType,
+    viewer: &Viewer,
+    params: Map<String, Value>,
+    client: &ClientInfo,
+    uploads: Vec<(String, async_graphql::UploadValue)>,
+) -> Response {
+    let Admitted {
+        mut request,
+        persisted,
+        variables,
+    } = match admit_operation(app, headers, viewer, params, client).await {
         Ok(admitted) => admitted,
         Err(Refusal::Http(response)) => return response,
         Err(Refusal::Errors(errors)) => return graphql_errors(media, errors),
     };
+    let has_uploads = !uploads.is_empty();
     for (path, upload) in uploads {
         request.set_upload(&path, upload);
     }
@@ -343,14 +498,84 @@ async fn run(
         _ => {}
     }
 
-    count_operation(&viewer, operation);
-    let request = graphql::prepare(request, &app.state, viewer, client);
+    let name = count_operation(app, viewer, operation, &mut request);
+
+    // Public persisted queries may come from (and go to) the response cache.
+    let cache_class = match viewer {
+        Viewer::Anonymous => Some("anonymous".to_owned()),
+        Viewer::Partner(partner) => Some(format!("partner:{}", partner.0)),
+        Viewer::User(_) => None,
+    };
+    let cache_class = cache_class.filter(|_| {
+        app.state.config.response_cache
+            && persisted
+            && !has_uploads
+            && operation == Some(OperationType::Query)
+    });
+    let mut lookup = None;
+    if let Some(class) = &cache_class {
+        match cache::lookup(
+            &app.state,
+            class,
+            &request.query,
+            name.as_deref(),
+            &variables,
+        )
+        .await
+        {
+            cache::Lookup::Hit { body, max_age } => {
+                let mut response = with_body(StatusCode::OK, media, body);
+                cache_headers(&mut response, Some(max_age), "hit");
+                return response;
+            }
+            cache::Lookup::Miss(miss) => {
+                request = request.data(miss.read.clone());
+                lookup = Some(miss);
+            }
+            cache::Lookup::Bypass => {}
+        }
+    }
+
+    let public_viewer = !matches!(viewer, Viewer::User(_));
+    let request = graphql::prepare(request, &app.state, viewer.clone(), client.clone());
     let response = graphql::execute(&app.schema, &app.state, request).await;
     if graphql::is_request_error(&response) {
         return graphql_errors(media, response.errors);
     }
     let body = serde_json::to_vec(&response).unwrap_or_else(|_| b"{}".to_vec());
-    with_body(StatusCode::OK, media, body)
+    let max_age = u64::try_from(response.cache_control.max_age)
+        .ok()
+        .filter(|age| {
+            *age > 0
+                && response.cache_control.public
+                && response.errors.is_empty()
+                && public_viewer
+                && operation == Some(OperationType::Query)
+        });
+    let outcome = if lookup.is_some() { "miss" } else { "bypass" };
+    if let (Some(miss), Some(max_age)) = (lookup, max_age) {
+        cache::store(&app.state, miss, max_age, &body).await;
+    }
+    let mut response = with_body(StatusCode::OK, media, body);
+    cache_headers(&mut response, max_age, outcome);
+    response
+}
+
+/// `Cache-Control` (public with a max-age for cacheable responses, `no-store`
+/// otherwise), `Vary` on the credentials, and `x-cache: hit|miss|bypass`.
+fn cache_headers(response: &mut Response, max_age: Option<u64>, outcome: &'static str) {
+    let headers = response.headers_mut();
+    let control = match max_age {
+        Some(age) => HeaderValue::from_str(&format!("public, max-age={age}"))
+            .unwrap_or(HeaderValue::from_static("no-store")),
+        None => HeaderValue::from_static("no-store"),
+    };
+    headers.insert(header::CACHE_CONTROL, control);
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static("Accept, Authorization, X-Api-Key"),
+    );
+    headers.insert("x-cache", HeaderValue::from_static(outcome));
 }
 
 fn check_params(params: &Map<String, Value>) -> Result<(), String> {
@@ -425,11 +650,7 @@ pub(super) fn bad_request(headers: &HeaderMap, message: impl Into<String>) -> Re
     )
 }
 
-pub(super) fn error_response(
-    headers: &HeaderMap,
-    status: StatusCode,
-    error: ServerError,
-) -> Response {
+pub(super) fn error_response(headers: &HeaderMap, status: StatusCode, error: ServerError) -> Response {
     let media = negotiate::negotiate(headers).unwrap_or(MediaType::Json);
     graphql_errors_with_status(media, status, vec![error])
 }

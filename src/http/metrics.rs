@@ -2,7 +2,10 @@
 //!
 //! - `braid_http_requests_total{route,method,status}` and
 //!   `braid_http_request_duration_seconds{route,method}`
-//! - `braid_graphql_errors_total{code}` (set where error codes are given)
+//! - `braid_graphql_operations_total{viewer,partner,type,operation}` (`operation`: see
+//!   [`operation_label`]) and `braid_graphql_errors_total{code}`
+//! - `braid_response_cache_total{result}` (hit, miss, bypass) and
+//!   `braid_hot_cache_total{entity,result}`
 //! - `braid_store_up{store}` (set by `/readyz`)
 //! - `braid_events_topics`, `braid_events_subscribers`, `braid_events_redis_topics`,
 //!   `braid_events_redis_connected`: the event hub (set when `/metrics` is read)
@@ -75,4 +78,25 @@ pub(super) async fn track(request: Request, next: Next) -> Response {
     metrics::histogram!("braid_http_request_duration_seconds", "route" => route, "method" => method)
         .record(started.elapsed().as_secs_f64());
     response
+}
+
+/// The `operation` label of a GraphQL operation: client-chosen names are unbounded, so
+/// partner documents keep their (published) names, and first-party operations keep
+/// theirs only until `cap` distinct names are known; later ones count as `other`.
+pub(super) fn operation_label(name: Option<&str>, partner: bool, cap: usize) -> String {
+    static KNOWN: OnceLock<std::sync::Mutex<std::collections::HashSet<String>>> = OnceLock::new();
+    let Some(name) = name else {
+        return "-".to_owned();
+    };
+    if partner {
+        return name.to_owned();
+    }
+    let Ok(mut known) = KNOWN.get_or_init(Default::default).lock() else {
+        return "other".to_owned();
+    };
+    if known.contains(name) || (known.len() < cap && known.insert(name.to_owned())) {
+        name.to_owned()
+    } else {
+        "other".to_owned()
+    }
 }

@@ -91,7 +91,7 @@ async fn stream(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    over_http::count_operation(&viewer, operation);
+    over_http::count_operation(&app, &viewer, operation, &mut request);
     let request = graphql::prepare(request, &app.state, viewer, client);
     let results: BoxStream<'static, GraphqlResponse> =
         if operation == Some(OperationType::Subscription) {

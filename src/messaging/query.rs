@@ -27,7 +27,10 @@ pub struct MessagingQuery;
 #[Object]
 impl MessagingQuery {
     /// The viewer's conversations, most recent activity first.
-    #[graphql(complexity = "pagination::page_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "pagination::page_cost(first, child_complexity)",
+        cache_control(no_cache)
+    )]
     async fn conversations(
         &self,
         ctx: &Context<'_>,
@@ -55,6 +58,7 @@ impl MessagingQuery {
     }
 
     /// A conversation the viewer may read; `null` otherwise.
+    #[graphql(cache_control(no_cache))]
     async fn conversation(
         &self,
         ctx: &Context<'_>,

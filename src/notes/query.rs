@@ -26,12 +26,16 @@ pub struct NoteQuery;
 #[Object]
 impl NoteQuery {
     /// A note by its global ID; `null` when there is none.
+    #[graphql(cache_control(no_cache))]
     async fn note(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Note>, AppError> {
         loader::load(ctx, NoteId::from_global(&id)?).await
     }
 
     /// Notes, newest first.
-    #[graphql(complexity = "pagination::page_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "pagination::page_cost(first, child_complexity)",
+        cache_control(no_cache)
+    )]
     async fn notes(
         &self,
         ctx: &Context<'_>,

@@ -23,7 +23,10 @@ pub struct NotificationQuery;
 #[Object]
 impl NotificationQuery {
     /// The viewer's notifications, newest first.
-    #[graphql(complexity = "pagination::page_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "pagination::page_cost(first, child_complexity)",
+        cache_control(no_cache)
+    )]
     async fn notifications(
         &self,
         ctx: &Context<'_>,
@@ -64,6 +67,7 @@ impl NotificationQuery {
     }
 
     /// How many of the viewer's notifications are unread.
+    #[graphql(cache_control(no_cache))]
     async fn unread_notification_count(&self, ctx: &Context<'_>) -> Result<i64, AppError> {
         let state = graphql::data::<AppState>(ctx)?;
         let viewer = graphql::data::<Viewer>(ctx)?.require_user()?;

@@ -12,7 +12,7 @@ use super::{
     db,
     model::{Skill, SkillId, UserSkill},
 };
-use crate::{error::AppError, graphql, state::AppState, users::UserId};
+use crate::{cache::HotCache, error::AppError, graphql, state::AppState, users::UserId};
 
 /// Skills by user: one statement per batch.
 pub(super) struct UserSkillsLoader(PgPool);
@@ -30,8 +30,9 @@ impl Loader<UserId> for UserSkillsLoader {
     }
 }
 
-/// Catalogue entries by id: one statement per batch.
-pub(super) struct SkillLoader(PgPool);
+/// Catalogue entries by id, through the hot cache: one statement per batch for the
+/// entries not cached.
+pub(super) struct SkillLoader(PgPool, HotCache);
 
 impl Loader<SkillId> for SkillLoader {
     type Value = Skill;
@@ -39,11 +40,14 @@ impl Loader<SkillId> for SkillLoader {
 
     async fn load(&self, keys: &[SkillId]) -> Result<HashMap<SkillId, Skill>, AppError> {
         let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
-        Ok(db::by_ids(&self.0, &ids)
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s))
-            .collect())
+        let rows = self
+            .1
+            .load_through("Skill", &ids, |missing| async move {
+                let rows = db::by_ids(&self.0, &missing).await?;
+                Ok(rows.into_iter().map(|s| (s.id.0, s)).collect())
+            })
+            .await?;
+        Ok(rows.into_values().map(|s| (s.id, s)).collect())
     }
 }
 
@@ -51,7 +55,10 @@ impl Loader<SkillId> for SkillLoader {
 pub fn attach_loaders(request: Request, state: &AppState) -> Request {
     request
         .data(graphql::loader(state, UserSkillsLoader(state.pg.clone())))
-        .data(graphql::loader(state, SkillLoader(state.pg.clone())))
+        .data(graphql::loader(
+            state,
+            SkillLoader(state.pg.clone(), state.hot.clone()),
+        ))
 }
 
 /// A skill by id (the catalogue is public), batched with the request's other lookups.

@@ -12,6 +12,7 @@ pub struct SkillQuery;
 #[Object]
 impl SkillQuery {
     /// Skills whose name contains `search` (case-insensitively), alphabetically.
+    #[graphql(cache_control(max_age = 300))]
     async fn skills(
         &self,
         ctx: &Context<'_>,

@@ -38,6 +38,7 @@ pub struct SystemQuery;
 #[Object]
 impl SystemQuery {
     /// Pings every store now (concurrently) and reports each one's health.
+    #[graphql(cache_control(no_cache))]
     async fn store_status(&self, ctx: &Context<'_>) -> Result<Vec<StoreStatus>, AppError> {
         let state = graphql::data::<AppState>(ctx)?;
         Ok(stores::check_all(state)
@@ -52,6 +53,7 @@ impl SystemQuery {
     }
 
     /// The vector collections braid declares, read live from Qdrant.
+    #[graphql(cache_control(no_cache))]
     async fn vector_collections(
         &self,
         ctx: &Context<'_>,

@@ -20,17 +20,20 @@ pub struct TwinQuery;
 #[Object]
 impl TwinQuery {
     /// A twin by global ID; `null` when there is none or its owner is not visible.
+    #[graphql(cache_control(no_cache))]
     async fn twin(&self, ctx: &Context<'_>, id: ID) -> Result<Option<DigitalTwin>, AppError> {
         loader::load_twin(ctx, TwinId::from_global(&id)?).await
     }
 
     /// The viewer's twins, newest first.
+    #[graphql(cache_control(no_cache))]
     async fn my_twins(&self, ctx: &Context<'_>) -> Result<Vec<DigitalTwin>, AppError> {
         let viewer = graphql::data::<Viewer>(ctx)?.require_user()?;
         loader::load_twins_of(ctx, viewer.user_id).await
     }
 
     /// Every saved version of a twin's configuration, newest first. Owner and admins only.
+    #[graphql(cache_control(no_cache))]
     async fn twin_config_history(
         &self,
         ctx: &Context<'_>,

@@ -131,21 +131,25 @@ impl User {
     }
 
     /// Email address. Private: `null` unless the viewer is this user or an admin.
+    #[graphql(cache_control(private))]
     async fn email(&self, ctx: &Context<'_>) -> Result<Option<String>, AppError> {
         self.private(ctx, || self.email.clone())
     }
 
     /// Phone number. Private: `null` unless the viewer is this user or an admin.
+    #[graphql(cache_control(private))]
     async fn phone_number(&self, ctx: &Context<'_>) -> Result<Option<String>, AppError> {
         Ok(self.private(ctx, || self.phone_number.clone())?.flatten())
     }
 
     /// When the user last signed in. Private: the user and admins only.
+    #[graphql(cache_control(private))]
     async fn last_login_at(&self, ctx: &Context<'_>) -> Result<Option<DateTime<Utc>>, AppError> {
         Ok(self.private(ctx, || self.last_login_at)?.flatten())
     }
 
     /// Whether the user is an operator with the admin capability. Private.
+    #[graphql(cache_control(private))]
     async fn is_admin(&self, ctx: &Context<'_>) -> Result<Option<bool>, AppError> {
         self.private(ctx, || self.is_admin)
     }
@@ -181,11 +185,13 @@ impl User {
     }
 
     /// The user's digital twins, newest first.
+    #[graphql(cache_control(private))]
     async fn twins(&self, ctx: &Context<'_>) -> Result<Vec<DigitalTwin>, AppError> {
         twins::load_twins_of(ctx, self.id).await
     }
 
     /// Preferences. Private: `null` unless the viewer is this user or an admin.
+    #[graphql(cache_control(private))]
     async fn settings(&self, ctx: &Context<'_>) -> Result<Option<UserSettings>, AppError> {
         let viewer = graphql::data::<Viewer>(ctx)?;
         if !viewer.is_self_or_admin(self.id) {
@@ -195,6 +201,7 @@ impl User {
     }
 
     /// Signed-in sessions, newest first. Private: the user and admins only.
+    #[graphql(cache_control(private))]
     async fn sessions(&self, ctx: &Context<'_>) -> Result<Option<Vec<Session>>, AppError> {
         let viewer = graphql::data::<Viewer>(ctx)?;
         if !viewer.is_self_or_admin(self.id) {
@@ -204,6 +211,7 @@ impl User {
     }
 
     /// Linked OAuth accounts (tokens are never returned). Private: the user and admins only.
+    #[graphql(cache_control(private))]
     async fn oauth_accounts(
         &self,
         ctx: &Context<'_>,

@@ -50,6 +50,7 @@ pub struct UserQuery;
 #[Object]
 impl UserQuery {
     /// The signed-in user; `null` for anonymous requests.
+    #[graphql(cache_control(no_cache))]
     async fn me(&self, ctx: &Context<'_>) -> Result<Option<User>, AppError> {
         match graphql::data::<Viewer>(ctx)?.user_id() {
             Some(id) => loader::load_user(ctx, id).await,
@@ -58,12 +59,16 @@ impl UserQuery {
     }
 
     /// A user by global ID; `null` when there is none or the viewer may not see them.
+    #[graphql(cache_control(max_age = 60))]
     async fn user(&self, ctx: &Context<'_>, id: ID) -> Result<Option<User>, AppError> {
         loader::load_user(ctx, UserId::from_global(&id)?).await
     }
 
     /// Users the viewer may see, newest first.
-    #[graphql(complexity = "pagination::page_cost(first, child_complexity)")]
+    #[graphql(
+        complexity = "pagination::page_cost(first, child_complexity)",
+        cache_control(max_age = 60)
+    )]
     async fn users(
         &self,
         ctx: &Context<'_>,

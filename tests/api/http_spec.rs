@@ -278,7 +278,7 @@ async fn health_readiness_and_metrics() {
     assert!(metrics.contains("braid_http_requests_total{"), "{metrics}");
     assert!(
         metrics.contains(
-            "braid_graphql_operations_total{viewer=\"anonymous\",partner=\"-\",type=\"query\"}"
+            "braid_graphql_operations_total{viewer=\"anonymous\",partner=\"-\",type=\"query\",operation=\"-\"}"
         ),
         "{metrics}"
     );

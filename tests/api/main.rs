@@ -1,6 +1,7 @@
 //! braid's integration tests: one binary, a module per area, every store real.
 
 mod authorization;
+mod cache;
 mod clients;
 mod config;
 mod delivery;

@@ -189,8 +189,8 @@ async fn a_mongo_outage_fails_only_the_fields_that_need_it_and_heals() {
 }
 
 /// A private `redis-server` owned by one test, stopped when dropped.
-struct PrivateRedis {
-    port: u16,
+pub(crate) struct PrivateRedis {
+    pub(crate) port: u16,
     child: Option<Child>,
 }
 
