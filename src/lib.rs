@@ -24,3 +24,4 @@ pub mod stores;
 pub mod system;
 pub mod twins;
 pub mod users;
+pub mod vectors;

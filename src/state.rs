@@ -9,6 +9,7 @@ use crate::{
     config::Config,
     ratelimit::RateLimiter,
     stores::{mongo, postgres, qdrant, redis::Redis},
+    vectors::Embedder,
 };
 
 /// Everything a request handler or a command needs.
@@ -28,6 +29,8 @@ pub struct AppState {
     pub redis: Redis,
     /// Rate limits shared through Redis.
     pub limiter: RateLimiter,
+    /// Sentence embeddings (one model and compute thread per process).
+    pub embedder: Embedder,
 }
 
 impl AppState {
@@ -41,6 +44,7 @@ impl AppState {
             mongo_commands,
             qdrant: Arc::new(qdrant::connect(&config)?),
             limiter: RateLimiter::new(redis.clone()),
+            embedder: Embedder::shared(&config.model_dir),
             redis,
             config: Arc::new(config),
         })

@@ -16,7 +16,7 @@ use crate::{
     error::{ErrorCode, request_error},
     experts, hiring, messaging, notes, notifications, profiles, skills,
     state::AppState,
-    system, twins, users,
+    system, twins, users, vectors,
 };
 use viewer::Viewer;
 
@@ -34,6 +34,7 @@ pub struct Query(
     notifications::NotificationQuery,
     notes::NoteQuery,
     experts::ExpertQuery,
+    vectors::VectorQuery,
 );
 
 /// The mutation root.

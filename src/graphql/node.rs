@@ -144,42 +144,48 @@ impl NodeQuery {
                 id.as_str()
             )));
         };
-        Ok(match typename.as_str() {
-            UserId::TYPENAME => users::load_user(ctx, UserId(uuid)).await?.map(Node::User),
-            SkillId::TYPENAME => skills::load_skill(ctx, SkillId(uuid))
-                .await?
-                .map(Node::Skill),
-            NoteId::TYPENAME => notes::load(ctx, NoteId(uuid)).await?.map(Node::Note),
-            TwinId::TYPENAME => twins::load_twin(ctx, TwinId(uuid))
-                .await?
-                .map(Node::DigitalTwin),
-            ConversationId::TYPENAME => messaging::load_conversation(ctx, ConversationId(uuid))
-                .await?
-                .map(Node::Conversation),
-            ProjectId::TYPENAME => delivery::load_project(ctx, ProjectId(uuid))
-                .await?
-                .map(Node::Project),
-            RequirementId::TYPENAME => delivery::load_requirement(ctx, RequirementId(uuid))
-                .await?
-                .map(Node::Requirement),
-            PrdId::TYPENAME => delivery::load_prd(ctx, PrdId(uuid))
-                .await?
-                .map(Node::PrdDoc),
-            DesignId::TYPENAME => delivery::load_design(ctx, DesignId(uuid))
-                .await?
-                .map(Node::TechDesign),
-            ApiSpecId::TYPENAME => delivery::load_spec(ctx, ApiSpecId(uuid))
-                .await?
-                .map(Node::ApiSpec),
-            other if experts::NODE_TYPES.contains(&other) => {
-                experts::load_node(ctx, other, uuid).await?
-            }
-            other => match profiles::load_node(ctx, other, uuid).await? {
-                Some(node) => Some(node),
-                None => hiring::load_node(ctx, other, uuid).await?,
-            },
-        })
+        load(ctx, &typename, uuid).await
     }
+}
+
+/// The object of this type and UUID, through its domain's loaders; `None` when it does
+/// not exist or the viewer may not see it.
+pub async fn load(ctx: &Context<'_>, typename: &str, uuid: Uuid) -> Result<Option<Node>, AppError> {
+    Ok(match typename {
+        UserId::TYPENAME => users::load_user(ctx, UserId(uuid)).await?.map(Node::User),
+        SkillId::TYPENAME => skills::load_skill(ctx, SkillId(uuid))
+            .await?
+            .map(Node::Skill),
+        NoteId::TYPENAME => notes::load(ctx, NoteId(uuid)).await?.map(Node::Note),
+        TwinId::TYPENAME => twins::load_twin(ctx, TwinId(uuid))
+            .await?
+            .map(Node::DigitalTwin),
+        ConversationId::TYPENAME => messaging::load_conversation(ctx, ConversationId(uuid))
+            .await?
+            .map(Node::Conversation),
+        ProjectId::TYPENAME => delivery::load_project(ctx, ProjectId(uuid))
+            .await?
+            .map(Node::Project),
+        RequirementId::TYPENAME => delivery::load_requirement(ctx, RequirementId(uuid))
+            .await?
+            .map(Node::Requirement),
+        PrdId::TYPENAME => delivery::load_prd(ctx, PrdId(uuid))
+            .await?
+            .map(Node::PrdDoc),
+        DesignId::TYPENAME => delivery::load_design(ctx, DesignId(uuid))
+            .await?
+            .map(Node::TechDesign),
+        ApiSpecId::TYPENAME => delivery::load_spec(ctx, ApiSpecId(uuid))
+            .await?
+            .map(Node::ApiSpec),
+        other if experts::NODE_TYPES.contains(&other) => {
+            experts::load_node(ctx, other, uuid).await?
+        }
+        other => match profiles::load_node(ctx, other, uuid).await? {
+            Some(node) => Some(node),
+            None => hiring::load_node(ctx, other, uuid).await?,
+        },
+    })
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod loader;
 mod model;
 mod mutation;
 mod query;
+mod training;
 
 pub use config::{TwinConfig, TwinConfigInput};
 pub use input::{CreateTwinInput, TwinDataSourceInput};
@@ -21,3 +22,6 @@ pub use model::{
 pub use mutation::TwinMutation;
 pub(crate) use mutation::{add_data_source, create as create_twin};
 pub use query::TwinQuery;
+pub use training::{
+    PASSAGE_KIND, TwinPassage, model_path, record_training_progress, run_queued_training,
+};

@@ -19,6 +19,7 @@ mod partners;
 mod people;
 mod persisted;
 mod schema;
+mod search;
 mod seed;
 mod stores;
 mod tripwire;

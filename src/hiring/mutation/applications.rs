@@ -17,6 +17,7 @@ use crate::{
     },
     state::AppState,
     users::{self, UserId},
+    vectors,
 };
 
 fn no_application() -> AppError {
@@ -47,6 +48,14 @@ pub(crate) async fn apply(
 ) -> Result<JobApplication, AppError> {
     let fields = input.parse()?;
     let applicant = users::find_user(state, actor.user).await?;
+    // Embedding takes a moment: before the transaction, from the texts as they are now.
+    // A failure leaves the score empty; it never fails the application.
+    let match_score = vectors::match_score(state, job_id.0, actor.user.0)
+        .await
+        .unwrap_or_else(|error| {
+            tracing::warn!(%error, "match score not computed");
+            None
+        });
     let mut tx = state.pg.begin().await?;
     let job = job(&mut tx, job_id).await?;
     let role = db::organizations::member_role(&mut *tx, job.organization, actor.user).await?;
@@ -58,7 +67,8 @@ pub(crate) async fn apply(
             "members of an organization do not apply to its jobs".to_owned(),
         ));
     }
-    let application = db::applications::insert(&mut *tx, job.id, actor.user, &fields).await?;
+    let application =
+        db::applications::insert(&mut *tx, job.id, actor.user, &fields, match_score).await?;
     let recipients = recruiters(&mut tx, &job).await?;
     let content = format!("{} applied to {}.", applicant.username, job.title);
     let url = format!("/applications/{}", application.id.to_global().as_str());
