@@ -46,10 +46,11 @@ fn text_of(kind: SearchKind, document: &Document) -> String {
         }
     } else {
         parts.extend(document.get_str("raw_text").ok().map(str::to_owned));
-        if let Ok(analysis) = document.get_document("ai_analysis") {
-            if let Ok(stories) = analysis.get_array("user_stories") {
-                parts.extend(stories.iter().filter_map(|s| s.as_str().map(str::to_owned)));
-            }
+        if let Ok(stories) = document
+            .get_document("ai_analysis")
+            .and_then(|analysis| analysis.get_array("user_stories"))
+        {
+            parts.extend(stories.iter().filter_map(|s| s.as_str().map(str::to_owned)));
         }
     }
     parts.join("\n")
