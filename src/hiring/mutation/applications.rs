@@ -20,6 +20,15 @@ use crate::{
     vectors,
 };
 
+/// Whether an application gets its match score (embedding both texts takes a moment).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Scoring {
+    /// Score it now (`applyToJob`).
+    AtApply,
+    /// Leave it unscored (bulk demo data, where hundreds of embeddings would dominate).
+    Skip,
+}
+
 fn no_application() -> AppError {
     AppError::NotFound("no application has this id".to_owned())
 }
@@ -45,17 +54,21 @@ pub(crate) async fn apply(
     actor: Actor,
     job_id: JobId,
     input: ApplicationInput,
+    scoring: Scoring,
 ) -> Result<JobApplication, AppError> {
     let fields = input.parse()?;
     let applicant = users::find_user(state, actor.user).await?;
     // Embedding takes a moment: before the transaction, from the texts as they are now.
     // A failure leaves the score empty; it never fails the application.
-    let match_score = vectors::match_score(state, job_id.0, actor.user.0)
-        .await
-        .unwrap_or_else(|error| {
-            tracing::warn!(%error, "match score not computed");
-            None
-        });
+    let match_score = match scoring {
+        Scoring::AtApply => vectors::match_score(state, job_id.0, actor.user.0)
+            .await
+            .unwrap_or_else(|error| {
+                tracing::warn!(%error, "match score not computed");
+                None
+            }),
+        Scoring::Skip => None,
+    };
     let mut tx = state.pg.begin().await?;
     let job = job(&mut tx, job_id).await?;
     let role = db::organizations::member_role(&mut *tx, job.organization, actor.user).await?;
@@ -209,7 +222,14 @@ impl ApplicationMutation {
         #[graphql(default)] input: ApplicationInput,
     ) -> Result<JobApplication, AppError> {
         let job = JobId::from_global(&job_id)?;
-        apply(graphql::data::<AppState>(ctx)?, Actor::of(ctx)?, job, input).await
+        apply(
+            graphql::data::<AppState>(ctx)?,
+            Actor::of(ctx)?,
+            job,
+            input,
+            Scoring::AtApply,
+        )
+        .await
     }
 
     /// Moves an application on (members of the job's organization): REVIEWING,
