@@ -37,6 +37,20 @@ pub struct Config {
     #[arg(long, env = "BRAID_QDRANT_PREFIX", default_value = "braid_")]
     pub qdrant_prefix: String,
 
+    /// Directory of the all-MiniLM-L6-v2 embedding model (config.json, tokenizer.json,
+    /// model.safetensors); `scripts/stack up` fetches it.
+    #[arg(
+        long,
+        env = "BRAID_MODEL_DIR",
+        default_value = "models/all-minilm-l6-v2"
+    )]
+    pub model_dir: std::path::PathBuf,
+
+    /// How long the vector-index worker sleeps when its outbox is empty, in milliseconds
+    /// (a NOTIFY from a write wakes it sooner).
+    #[arg(long, env = "BRAID_INDEX_IDLE_MS", default_value_t = 1_000)]
+    pub index_idle_ms: u64,
+
     /// Redis connection URL.
     #[arg(long, env = "REDIS_URL")]
     pub redis_url: String,

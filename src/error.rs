@@ -202,8 +202,9 @@ impl From<qdrant_client::QdrantError> for AppError {
             QdrantError::ResponseError { status }
                 if matches!(
                     status.code(),
-                    Code::Unavailable | Code::DeadlineExceeded | Code::Cancelled | Code::Unknown
-                ) =>
+                    Code::Unavailable | Code::DeadlineExceeded | Code::Cancelled | Code::Unknown // The client reports a refused connection as INTERNAL "Failed to connect".
+                ) || (status.code() == Code::Internal
+                    && status.message().starts_with("Failed to connect")) =>
             {
                 store_unavailable(Store::Qdrant, &error)
             }

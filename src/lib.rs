@@ -26,3 +26,4 @@ pub mod stores;
 pub mod system;
 pub mod twins;
 pub mod users;
+pub mod vectors;

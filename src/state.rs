@@ -12,6 +12,7 @@ use crate::{
     events::Hub,
     ratelimit::RateLimiter,
     stores::{mongo, postgres, qdrant, redis::Redis},
+    vectors::Embedder,
 };
 
 /// Everything a request handler or a command needs.
@@ -35,6 +36,8 @@ pub struct AppState {
     pub events: Hub,
     /// Public rows most pages read (organizations, skills), kept in this process.
     pub hot: HotCache,
+    /// Sentence embeddings (one model and compute thread per process).
+    pub embedder: Embedder,
 }
 
 impl AppState {
@@ -50,6 +53,7 @@ impl AppState {
             limiter: RateLimiter::new(redis.clone()),
             events: Hub::start(redis.clone()),
             hot: HotCache::new(std::time::Duration::from_secs(config.hot_cache_secs)),
+            embedder: Embedder::shared(&config.model_dir),
             redis,
             config: Arc::new(config),
         })

@@ -58,10 +58,17 @@ enum Command {
         #[command(subcommand)]
         command: partners::PartnerCommand,
     },
-    /// Rebuild the vector index from the stores (arrives with the vectors work).
-    Reindex,
+    /// Rebuild the vector index from the stores (every kind, or one).
+    Reindex {
+        #[command(flatten)]
+        stores: StoreArgs,
+        /// Only this kind (job, profile, expert_profile, expert_service,
+        /// knowledge_content, twin_source, requirement, prd).
+        #[arg(long, value_name = "K")]
+        kind: Option<String>,
+    },
     /// Check the stores against each other and repair what can be repaired (API specs
-    /// against tech designs today; vector checks arrive with the vector index).
+    /// against tech designs, vector points against their entities, per kind).
     Reconcile {
         #[command(flatten)]
         stores: StoreArgs,
@@ -83,7 +90,8 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Serve(args)
         | Command::Migrate { stores: args, .. }
         | Command::Seed { stores: args, .. }
-        | Command::Reconcile { stores: args, .. } => args.config.log_format,
+        | Command::Reconcile { stores: args, .. }
+        | Command::Reindex { stores: args, .. } => args.config.log_format,
         _ => LogFormat::Text,
     };
     init_tracing(log_format);
@@ -93,7 +101,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Seed { stores, force } => seed::run(stores.config, force).await,
         Command::Partners { stores, command } => partners::run(stores.config, command).await,
         Command::ExportSchema { output, federation } => export_schema(output, federation),
-        Command::Reindex => not_yet("reindex"),
+        Command::Reindex { stores, kind } => reindex(stores.config, kind).await,
         Command::Reconcile { stores, dry_run } => reconcile::run(stores.config, dry_run).await,
     };
     match outcome {
@@ -118,8 +126,20 @@ fn export_schema(output: Option<PathBuf>, federation: bool) -> anyhow::Result<()
     Ok(())
 }
 
-fn not_yet(command: &str) -> anyhow::Result<()> {
-    anyhow::bail!("`braid {command}` is not available yet: it arrives with the vector index")
+async fn reindex(config: Config, kind: Option<String>) -> anyhow::Result<()> {
+    use crate::vectors::{self, SearchKind};
+    let kinds: Vec<SearchKind> = match kind {
+        Some(name) => vec![SearchKind::parse(&name).ok_or_else(|| {
+            anyhow::anyhow!("unknown kind {name:?}; kinds: job, profile, expert_profile, expert_service, knowledge_content, twin_source, requirement, prd")
+        })?],
+        None => SearchKind::ALL.to_vec(),
+    };
+    let state = crate::state::AppState::connect(config).await?;
+    for kind in kinds {
+        let (indexed, removed) = vectors::reindex(&state, kind).await?;
+        println!("{}: {indexed} indexed, {removed} removed", kind.as_str());
+    }
+    Ok(())
 }
 
 fn init_tracing(format: LogFormat) {

@@ -4,6 +4,7 @@ use crate::{
     config::Config,
     http::{Server, metrics},
     state::AppState,
+    vectors,
 };
 
 pub(super) async fn run(config: Config) -> anyhow::Result<()> {
@@ -11,8 +12,10 @@ pub(super) async fn run(config: Config) -> anyhow::Result<()> {
     let addr = config.addr;
     tracing::info!(stores = %config.redacted_summary(), "starting braid");
     let state = AppState::connect(config).await?;
-    let server = Server::bind(state, addr).await?;
+    state.embedder.load().await?;
+    let server = Server::bind(state.clone(), addr).await?;
     let shutdown = server.shutdown_token();
+    let indexer = vectors::spawn(state, shutdown.clone());
     tokio::spawn(async move {
         wait_for_signal().await;
         tracing::info!("shutting down");
@@ -22,7 +25,9 @@ pub(super) async fn run(config: Config) -> anyhow::Result<()> {
         "braid listening on http://{0} (GraphiQL: http://{0}/graphql)",
         server.local_addr()?
     );
-    server.run().await
+    server.run().await?;
+    let _ = indexer.await;
+    Ok(())
 }
 
 async fn wait_for_signal() {

@@ -39,6 +39,7 @@ pub use model::{
     Actor, AnalysisFailureId, ApiSpecId, ArchitectureType, AttachmentId, DesignId, PrdId,
     ProjectId, ProjectStatus, RequirementId, RequirementStatus,
 };
+pub(crate) use pipeline_docs::{PRD_DOCS, REQUIREMENTS};
 pub use pipeline_mutation::PipelineMutation;
 pub(crate) use pipeline_mutation::{
     attach_spec, create_design, generate_prd, log_decision, revert_prd, update_prd,

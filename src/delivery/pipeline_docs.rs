@@ -16,8 +16,8 @@ use super::{
 };
 use crate::{error::AppError, users::UserId};
 
-pub(super) const REQUIREMENTS: &str = "requirements";
-pub(super) const PRD_DOCS: &str = "prd_docs";
+pub(crate) const REQUIREMENTS: &str = "requirements";
+pub(crate) const PRD_DOCS: &str = "prd_docs";
 pub(super) const TECH_DESIGNS: &str = "tech_designs";
 const DATA_SNAPSHOTS: &str = "data_snapshots";
 

@@ -36,6 +36,20 @@ pub struct KnowledgeBase {
 /// contents, are seen by the expert and admins only.
 #[Object]
 impl KnowledgeBase {
+    /// Contents of this knowledge base closest in meaning to `text`, best first, among
+    /// those the viewer may see (archived and private contents only for the expert).
+    /// `null` with `STORE_UNAVAILABLE` while the vector store is down.
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to look for (1 to 2000 characters).")] text: String,
+        #[graphql(default = 10, desc = "How many contents (1 to 50).")] first: i32,
+    ) -> Result<Option<Vec<crate::vectors::KnowledgeMatch>>, AppError> {
+        crate::vectors::knowledge_search(ctx, self.id.0, &text, first)
+            .await
+            .map(Some)
+    }
+
     /// The knowledge base's global ID.
     pub(crate) async fn id(&self) -> ID {
         self.id.to_global()

@@ -26,7 +26,7 @@ pub(super) struct FederationQuery;
 /// Loads the entity of type `typename` named by a representation's global `id`.
 async fn load_entity(ctx: &Context<'_>, id: &ID, typename: &str) -> Result<Option<Node>, AppError> {
     match node::decode(id) {
-        Some((named, uuid)) if named == typename => node::load_node(ctx, typename, uuid).await,
+        Some((named, uuid)) if named == typename => node::load(ctx, typename, uuid).await,
         _ => Err(AppError::BadUserInput(format!(
             "representation id {:?} is not a {typename} ID",
             id.as_str()

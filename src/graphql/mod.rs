@@ -17,7 +17,7 @@ use crate::{
     error::{ErrorCode, request_error},
     experts, hiring, messaging, notes, notifications, profiles, skills,
     state::AppState,
-    system, twins, users,
+    system, twins, users, vectors,
 };
 use viewer::Viewer;
 
@@ -36,6 +36,7 @@ pub struct Query(
     notifications::NotificationQuery,
     notes::NoteQuery,
     experts::ExpertQuery,
+    vectors::VectorQuery,
 );
 
 /// The mutation root.

@@ -145,18 +145,14 @@ impl NodeQuery {
                 id.as_str()
             )));
         };
-        load_node(ctx, &typename, uuid).await
+        load(ctx, &typename, uuid).await
     }
 }
 
-/// Loads the object of type `typename` with this UUID through its domain's DataLoader,
-/// with the same visibility rules as `node(id:)`; `None` when it does not exist or is not
-/// visible to the viewer (also for a type name braid does not have).
-pub async fn load_node(
-    ctx: &Context<'_>,
-    typename: &str,
-    uuid: Uuid,
-) -> Result<Option<Node>, AppError> {
+/// The object of this type and UUID, through its domain's DataLoader and with the same
+/// visibility rules as `node(id:)`; `None` when it does not exist, the viewer may not see
+/// it, or braid has no such type.
+pub async fn load(ctx: &Context<'_>, typename: &str, uuid: Uuid) -> Result<Option<Node>, AppError> {
     Ok(match typename {
         UserId::TYPENAME => users::load_user(ctx, UserId(uuid)).await?.map(Node::User),
         SkillId::TYPENAME => skills::load_skill(ctx, SkillId(uuid))

@@ -142,7 +142,8 @@ impl JobApplication {
         self.status
     }
 
-    /// How well the applicant matches the job, 0 to 100, once scored.
+    /// How well the applicant's profile matches the job, 0 to 100 (cosine similarity of
+    /// their embeddings, computed when they applied); `null` when either had no text.
     async fn match_score(&self) -> Option<i32> {
         self.match_score
     }

@@ -23,6 +23,7 @@ use crate::{
     },
     skills::{self, Skill, SkillId},
     users::{self, User, UserId},
+    vectors,
 };
 
 crate::node_id!(
@@ -149,6 +150,24 @@ impl Job {
     /// Title.
     async fn title(&self) -> &str {
         &self.title
+    }
+
+    /// People whose profiles are closest in meaning to this job, best first (members
+    /// of the job's organization and admins; `FORBIDDEN` for others). `null` with
+    /// `STORE_UNAVAILABLE` while the vector store is down.
+    async fn recommended_candidates(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 10, desc = "How many people (1 to 50).")] first: i32,
+    ) -> Result<Option<Vec<vectors::CandidateMatch>>, AppError> {
+        if !access::is_member_or_admin(ctx, self.organization).await? {
+            return Err(AppError::Forbidden(
+                "only the job's organization sees recommended candidates".to_owned(),
+            ));
+        }
+        vectors::recommended_candidates(ctx, self.id.0, first)
+            .await
+            .map(Some)
     }
 
     /// What the job is.

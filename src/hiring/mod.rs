@@ -20,6 +20,7 @@ mod search;
 mod subscription;
 
 pub use application::{ApplicationId, ApplicationStatus, JobApplication};
+pub(crate) use db::organizations::of_member as organizations_of_member;
 pub use input::{ApplicationInput, InterviewInput, JobInput, JobSkillInput, OrganizationInput};
 pub use interview::{Interview, InterviewId, InterviewStatus, InterviewType};
 pub use job::{EmploymentType, ExperienceLevel, Job, JobId, JobSkill, JobStatus, RemoteType};
@@ -28,5 +29,6 @@ pub(crate) use mutation::seeding;
 pub use mutation::{ApplicationMutation, InterviewMutation, JobMutation, OrganizationMutation};
 pub use organization::{CompanySize, MemberRole, Organization, OrganizationId, OrganizationMember};
 pub use query::HiringQuery;
+pub(crate) use search::full_text_ranking;
 pub use search::{JobCursor, JobFilter, JobOrder};
 pub use subscription::HiringSubscription;

@@ -290,3 +290,22 @@ async fn page(
         })
         .collect())
 }
+
+/// Published jobs matching `text` in full text, best `ts_rank` first: the lexical half
+/// of `hybridSearch`.
+#[tracing::instrument(skip_all)]
+pub(crate) async fn full_text_ranking(
+    db: impl PgExecutor<'_>,
+    text: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar(
+        "select j.id from jobs j, websearch_to_tsquery('english', $1) q
+         where j.status = 'published' and j.search @@ q
+         order by ts_rank(j.search, q) desc, j.published_at desc, j.id desc limit $2",
+    )
+    .bind(text)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}

@@ -650,7 +650,11 @@ pub(super) fn bad_request(headers: &HeaderMap, message: impl Into<String>) -> Re
     )
 }
 
-pub(super) fn error_response(headers: &HeaderMap, status: StatusCode, error: ServerError) -> Response {
+pub(super) fn error_response(
+    headers: &HeaderMap,
+    status: StatusCode,
+    error: ServerError,
+) -> Response {
     let media = negotiate::negotiate(headers).unwrap_or(MediaType::Json);
     graphql_errors_with_status(media, status, vec![error])
 }

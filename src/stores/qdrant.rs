@@ -33,7 +33,16 @@ pub struct VectorCollection {
 /// payload index makes a single-kind filter as cheap as a collection of its own.
 pub const COLLECTIONS: &[VectorCollection] = &[VectorCollection {
     name: "chunks",
-    keyword_indexes: &["kind", "entity_id", "owner_id", "org_id", "visibility"],
+    keyword_indexes: &[
+        "kind",
+        "entity_id",
+        "owner_id",
+        "org_id",
+        "parent_id",
+        "visibility",
+        "status",
+        "vector_set",
+    ],
 }];
 
 /// A lazily connecting client (tonic connects on first use and reconnects by itself).

@@ -11,6 +11,7 @@ mod model;
 mod mutation;
 mod query;
 mod subscription;
+mod training;
 
 pub use config::{TwinConfig, TwinConfigInput};
 pub use input::{CreateTwinInput, TwinDataSourceInput};
@@ -24,3 +25,4 @@ pub use mutation::publish_training_progress;
 pub(crate) use mutation::{add_data_source, create as create_twin};
 pub use query::TwinQuery;
 pub use subscription::TwinSubscription;
+pub use training::{PASSAGE_KIND, TwinPassage, model_path, run_queued_training};

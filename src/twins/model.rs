@@ -144,6 +144,24 @@ impl DigitalTwin {
         loader::load_training_jobs(ctx, self.id).await.map(Some)
     }
 
+    /// The passages of the twin's data (its active model version) closest in meaning to
+    /// `question`, best first, each with its source. Owner and admins only (`null` for
+    /// others, and with `STORE_UNAVAILABLE` while the vector store is down); empty until
+    /// a training job has completed.
+    async fn ask(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The question (1 to 2000 characters).")] question: String,
+        #[graphql(default = 5, desc = "How many passages (1 to 50).")] first: i32,
+    ) -> Result<Option<Vec<super::training::TwinPassage>>, AppError> {
+        if !self.owner_only(ctx)? {
+            return Ok(None);
+        }
+        super::training::ask(ctx, self.id, &question, first)
+            .await
+            .map(Some)
+    }
+
     /// Trained model versions, newest first. Owner and admins only.
     async fn model_versions(
         &self,

@@ -190,6 +190,23 @@ impl User {
         twins::load_twins_of(ctx, self.id).await
     }
 
+    /// Published jobs closest in meaning to this user's profile, best first. Private:
+    /// `null` unless the viewer is this user or an admin (and, with `STORE_UNAVAILABLE`,
+    /// while the vector store is down).
+    async fn recommended_jobs(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 10, desc = "How many jobs (1 to 50).")] first: i32,
+    ) -> Result<Option<Vec<crate::vectors::JobMatch>>, AppError> {
+        let viewer = graphql::data::<Viewer>(ctx)?;
+        if !viewer.is_self_or_admin(self.id) {
+            return Ok(None);
+        }
+        crate::vectors::recommended_jobs(ctx, self.id.0, first)
+            .await
+            .map(Some)
+    }
+
     /// Preferences. Private: `null` unless the viewer is this user or an admin.
     #[graphql(cache_control(private))]
     async fn settings(&self, ctx: &Context<'_>) -> Result<Option<UserSettings>, AppError> {

@@ -1012,10 +1012,6 @@ async fn a_spec_whose_design_link_fails_stays_and_reconcile_repairs_the_link() {
         report.checks[0].findings[0].contains("does not list api_specs"),
         "{report:?}"
     );
-    assert!(
-        !report.pending.is_empty(),
-        "the vector checks are listed as pending"
-    );
     assert_eq!(links().await, 0, "a dry run changes nothing");
     let repaired = braid::commands::reconcile::check_all(&app.state, true)
         .await

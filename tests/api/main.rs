@@ -22,6 +22,7 @@ mod people;
 mod persisted;
 mod realtime;
 mod schema;
+mod search;
 mod seed;
 mod stores;
 mod tripwire;

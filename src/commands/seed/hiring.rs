@@ -336,6 +336,7 @@ pub(super) async fn seed(
                         resume_url: None,
                         twin_enabled: i % 2 == 0,
                     },
+                    seeding::Scoring::Skip,
                 )
                 .await?;
                 applications_made += 1;

@@ -64,11 +64,12 @@ pub(crate) async fn insert(
     job: JobId,
     applicant: UserId,
     fields: &ApplicationFields,
+    match_score: Option<i32>,
 ) -> Result<JobApplication, AppError> {
     sqlx::query_as::<_, ApplicationRow>(&format!(
         "with a as (
-            insert into job_applications (id, job_id, applicant_id, cover_letter, resume_url, twin_enabled)
-            values ($1, $2, $3, $4, $5, $6) returning *)
+            insert into job_applications (id, job_id, applicant_id, cover_letter, resume_url, twin_enabled, match_score)
+            values ($1, $2, $3, $4, $5, $6, $7) returning *)
          select {COLUMNS} from a join jobs j on j.id = a.job_id"
     ))
     .bind(Uuid::now_v7())
@@ -77,6 +78,7 @@ pub(crate) async fn insert(
     .bind(&fields.cover_letter)
     .bind(&fields.resume_url)
     .bind(fields.twin_enabled)
+    .bind(match_score)
     .fetch_one(db)
     .await
     .map(JobApplication::from)

@@ -18,6 +18,7 @@ use crate::{
     },
     state::AppState,
     users::{self, UserId},
+    vectors,
 };
 
 /// The `applicationUpdated` events of a change to `application`, on its job's topic
@@ -28,6 +29,15 @@ fn updated(application: &JobApplication) -> Pending {
     events.push(Topic::JobApplications(application.job.0), event);
     events.push(Topic::Application(application.id.0), event);
     events
+}
+
+/// Whether an application gets its match score (embedding both texts takes a moment).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Scoring {
+    /// Score it now (`applyToJob`).
+    AtApply,
+    /// Leave it unscored (bulk demo data, where hundreds of embeddings would dominate).
+    Skip,
 }
 
 fn no_application() -> AppError {
@@ -55,9 +65,21 @@ pub(crate) async fn apply(
     actor: Actor,
     job_id: JobId,
     input: ApplicationInput,
+    scoring: Scoring,
 ) -> Result<JobApplication, AppError> {
     let fields = input.parse()?;
     let applicant = users::find_user(state, actor.user).await?;
+    // Embedding takes a moment: before the transaction, from the texts as they are now.
+    // A failure leaves the score empty; it never fails the application.
+    let match_score = match scoring {
+        Scoring::AtApply => vectors::match_score(state, job_id.0, actor.user.0)
+            .await
+            .unwrap_or_else(|error| {
+                tracing::warn!(%error, "match score not computed");
+                None
+            }),
+        Scoring::Skip => None,
+    };
     let mut tx = state.pg.begin().await?;
     let job = job(&mut tx, job_id).await?;
     let role = db::organizations::member_role(&mut *tx, job.organization, actor.user).await?;
@@ -69,7 +91,8 @@ pub(crate) async fn apply(
             "members of an organization do not apply to its jobs".to_owned(),
         ));
     }
-    let application = db::applications::insert(&mut *tx, job.id, actor.user, &fields).await?;
+    let application =
+        db::applications::insert(&mut *tx, job.id, actor.user, &fields, match_score).await?;
     let recipients = recruiters(&mut tx, &job).await?;
     let content = format!("{} applied to {}.", applicant.username, job.title);
     let url = format!("/applications/{}", application.id.to_global().as_str());
@@ -216,7 +239,14 @@ impl ApplicationMutation {
         #[graphql(default)] input: ApplicationInput,
     ) -> Result<JobApplication, AppError> {
         let job = JobId::from_global(&job_id)?;
-        apply(graphql::data::<AppState>(ctx)?, Actor::of(ctx)?, job, input).await
+        apply(
+            graphql::data::<AppState>(ctx)?,
+            Actor::of(ctx)?,
+            job,
+            input,
+            Scoring::AtApply,
+        )
+        .await
     }
 
     /// Moves an application on (members of the job's organization): REVIEWING,

@@ -19,7 +19,9 @@ use crate::{error::AppError, events::Pending, notifications, users::UserId};
 /// The checked domain functions behind the mutations, for `braid seed`.
 pub(crate) mod seeding {
     pub(crate) use super::super::access::Actor;
-    pub(crate) use super::applications::{accept_offer, apply, move_application, withdraw};
+    pub(crate) use super::applications::{
+        Scoring, accept_offer, apply, move_application, withdraw,
+    };
     pub(crate) use super::interviews::{change_interview, schedule};
     pub(crate) use super::jobs::{create_job, set_job_status};
     pub(crate) use super::organizations::{add_member, create_organization};

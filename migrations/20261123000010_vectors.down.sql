@@ -1,0 +1,15 @@
+drop trigger if exists expert_knowledge_bases_vector_outbox on expert_knowledge_bases;
+drop function if exists expert_knowledge_bases_vector_outbox();
+drop trigger if exists expert_profiles_vector_outbox on expert_profiles;
+drop function if exists expert_profiles_vector_outbox();
+drop trigger if exists twin_data_sources_vector_outbox on twin_data_sources;
+drop trigger if exists knowledge_contents_vector_outbox on knowledge_contents;
+drop trigger if exists expert_services_vector_outbox on expert_services;
+drop trigger if exists user_settings_vector_outbox on user_settings;
+drop trigger if exists experiences_vector_outbox on experiences;
+drop trigger if exists user_skills_vector_outbox on user_skills;
+drop trigger if exists individual_profiles_vector_outbox on individual_profiles;
+drop trigger if exists job_skills_vector_outbox on job_skills;
+drop trigger if exists jobs_vector_outbox on jobs;
+drop function if exists vector_outbox_enqueue();
+drop table if exists vector_outbox;
