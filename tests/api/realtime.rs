@@ -714,6 +714,7 @@ impl Instance {
             .env("REDIS_URL", &config.redis_url)
             .env("BRAID_MONGODB_DATABASE", &config.mongodb_database)
             .env("BRAID_QDRANT_PREFIX", &config.qdrant_prefix)
+            .env("BRAID_MODEL_DIR", &config.model_dir)
             .env("BRAID_REDIS_PREFIX", &config.redis_prefix)
             .env(
                 "BRAID_ENCRYPTION_KEY",
