@@ -24,7 +24,9 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/braid/target}"
 "$ROOT/scripts/stack" up >&2
 # shellcheck source=/dev/null
 source "$ROOT/.data/stack.env"
-cargo build --release --locked >&2
+# shellcheck source=bench/lib/common.sh
+source "$ROOT/bench/lib/common.sh"
+build_release
 braid="$CARGO_TARGET_DIR/release/braid"
 "$braid" migrate >&2
 "$braid" seed >&2
@@ -46,16 +48,8 @@ for port in "$cached_port" "$uncached_port"; do
 done
 
 query='query Board($first: Int!) { jobs(first: $first) { edges { node { title salaryMin salaryMax remoteType organization { name industry } skills { isRequired skill { name } } } } } }'
-hash="$(printf '%s' "$query" | sha256sum | cut -d' ' -f1)"
-extensions="{\"persistedQuery\":{\"version\":1,\"sha256Hash\":\"$hash\"}}"
-variables='{"first":20}'
-# Registers the query (APQ) with the text once; the load sends the hash only.
-register="$(jq -nc --arg q "$query" --argjson v "$variables" --argjson e "$extensions" '{query: $q, variables: $v, extensions: $e}')"
-curl -sf -H 'content-type: application/json' -d "$register" "http://127.0.0.1:$cached_port/graphql" \
-  | jq -e '.data.jobs.edges | length > 0' >/dev/null \
-  || { echo "bench/cache.sh: the job board is empty (seed the database)" >&2; exit 1; }
-path="/graphql?extensions=$(jq -rn --arg s "$extensions" '$s|@uri')&variables=$(jq -rn --arg s "$variables" '$s|@uri')"
-
+wait_for_index
+path="$(apq_get_path "http://127.0.0.1:$cached_port" "$query" '{"first":20}')"
 for port in "$cached_port" "$uncached_port"; do
   echo "x-cache on :$port: $(curl -sf -D - -o /dev/null "http://127.0.0.1:$port$path" | tr -d '\r' | awk -F': ' 'tolower($1) == "x-cache" { print $2 }')"
 done

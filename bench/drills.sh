@@ -26,7 +26,9 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/braid/target}"
 "$ROOT/scripts/stack" up >&2
 # shellcheck source=/dev/null
 source "$ROOT/.data/stack.env"
-cargo build --release --locked --bin braid >&2
+# shellcheck source=bench/lib/common.sh
+source "$ROOT/bench/lib/common.sh"
+build_release
 braid="$CARGO_TARGET_DIR/release/braid"
 venv="$ROOT/.data/venv"
 
@@ -99,8 +101,10 @@ pids+=("$braid_pid")
 url="http://127.0.0.1:$braid_port/graphql"
 for _ in $(seq 300); do curl -sf -o /dev/null "http://127.0.0.1:$braid_port/healthz" && break; sleep 0.1; done
 
-gql() { # TOKEN QUERY [VARIABLES]
-  curl -s -H 'content-type: application/json' -H "authorization: Bearer $1" \
+gql() { # TOKEN QUERY [VARIABLES]   (an empty TOKEN: anonymous)
+  local auth=()
+  [ -n "$1" ] && auth=(-H "authorization: Bearer $1")
+  curl -s -H 'content-type: application/json' "${auth[@]}" \
     -d "$(jq -nc --arg q "$2" --argjson v "${3:-{\}}" '{query: $q, variables: $v}')" "$url"
 }
 login() {
@@ -212,6 +216,8 @@ done
 check "the vector outbox drained" [ "$pending" -eq 0 ]
 "$braid" reconcile --dry-run >"$work/reconcile.txt" 2>&1 || true
 cat "$work/reconcile.txt"
+# One line per check ("NAME: N finding(s), M left unrepaired"): every N must be 0.
+check "reconcile finds 0 drift" awk -F': ' '/finding\(s\)/ { n++; if ($2 !~ /^0 finding/) bad++ } END { exit !(n > 0 && bad == 0) }' "$work/reconcile.txt"
 echo "rss after: $(rss_mib) MiB"
 if ((${#failures[@]})); then
   echo "${#failures[@]} check(s) failed"

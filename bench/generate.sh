@@ -1,95 +1,37 @@
 #!/usr/bin/env bash
-# Data generator for the benchmarks: adds SCALE x (1,000 users with profiles, settings and
-# 3 skills each; 10 organizations; 200 published jobs with 2 skills each; 2,000
-# applications) to the local stack's PostgreSQL, on top of the demo seed. SCALE=100 gives
-# 100k users, 20k jobs and 200k applications. Every generated user signs in with the demo
-# password.
+# Data generator for the benchmarks, on the local stack: the demo seed (when the database
+# is empty) plus SCALE units of generated data from `braid seed --volume SCALE`. One unit
+# is 1,000 users (3 in 5 individuals with profiles and 3 skills), 10 organizations, 200
+# published jobs with 2 skills, 2,000 applications and 100 projects with 5 requirement
+# documents each; SCALE=100 gives 100k users, 20k jobs, 200k applications and 50k
+# requirement documents. Every generated user signs in with the demo password.
 #
-# Rows are bulk-loaded in one transaction with triggers off (session_replication_role =
-# replica): the data is valid by construction, and the vector outbox is not flooded;
-# run `braid reindex` afterwards when the vector benchmark needs their embeddings.
+# With --vectors, `braid reindex` then embeds everything indexable (jobs, profiles,
+# requirements, ...) into Qdrant with the real model: at SCALE=100 that is over 100k
+# vectors, and it takes a while on two cores (the embedding rate is in the output of
+# `cargo run --release --example vector-bench`).
 #
-# Usage: bench/generate.sh SCALE
+# Usage: bench/generate.sh SCALE [--vectors]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-scale="${1:?usage: bench/generate.sh SCALE (1 = 1k users, 100 = 100k users)}"
+cd "$ROOT"
+scale="${1:?usage: bench/generate.sh SCALE [--vectors]  (1 = 1k users, 100 = 100k users)}"
 [[ $scale =~ ^[0-9]+$ ]] && ((scale > 0)) || { echo "SCALE is a positive integer" >&2; exit 2; }
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/braid/target}"
+"$ROOT/scripts/stack" up >&2
 # shellcheck source=/dev/null
 source "$ROOT/.data/stack.env"
-batch="$(date +%s)"
-started=$SECONDS
-psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -q -v scale="$scale" -v batch="$batch" <<'SQL'
-begin;
-set local session_replication_role = replica;
-create temporary table gen_users on commit drop as
-  select gen_random_uuid() as id, n,
-         (array['individual', 'individual', 'individual', 'employer', 'expert'])[1 + n % 5] as role
-  from generate_series(1, :scale * 1000) as n;
-insert into users (id, username, email, password_hash, role, registration_source, is_verified)
-  select g.id, format('gen%s_%s', :batch, g.n), format('gen%s_%s@example.com', :batch, g.n),
-         (select password_hash from users where registration_source = 'seed' limit 1),
-         g.role, 'seed', true
-  from gen_users g;
-insert into user_settings (user_id) select id from gen_users;
-insert into individual_profiles (user_id, first_name, last_name, headline, summary, years_experience)
-  select id, 'Gen', format('User %s', n),
-         (array['Backend engineer', 'Data scientist', 'Frontend developer', 'SRE', 'Product designer'])[1 + n % 5],
-         'Generated for the benchmarks: builds services, ships features and reviews code.', n % 30
-  from gen_users where role = 'individual';
-create temporary table gen_skills on commit drop as
-  select id, row_number() over (order by id) - 1 as k from skills;
-insert into user_skills (user_id, skill_id, proficiency_level)
-  select g.id, s.id, 1 + (g.n + s.k) % 5
-  from gen_users g
-  join gen_skills s on s.k in ((g.n * 7) % 37, (g.n * 7 + 11) % 37, (g.n * 7 + 23) % 37)
-  where g.role = 'individual';
-create temporary table gen_individuals on commit drop as
-  select id, row_number() over (order by n) as k from gen_users where role = 'individual';
-create index on gen_individuals (k);
-create temporary table gen_orgs on commit drop as
-  select gen_random_uuid() as id, n from generate_series(1, :scale * 10) as n;
-insert into employer_organizations (id, name, industry, company_size)
-  select id, format('Generated Co %s-%s', :batch, n), 'Software', '51-200' from gen_orgs;
-insert into employer_members (organization_id, user_id, role)
-  select o.id, e.id, 'owner'
-  from gen_orgs o
-  join (select id, row_number() over (order by n) as k from gen_users where role = 'employer') e
-    on e.k = o.n;
-create temporary table gen_jobs on commit drop as
-  select gen_random_uuid() as id, j.n, o.id as organization_id
-  from generate_series(1, :scale * 200) as j (n)
-  join gen_orgs o on o.n = 1 + j.n % (:scale * 10);
-insert into jobs (id, organization_id, created_by, title, description, requirements, employment_type,
-                  experience_level, remote_type, salary_min, salary_max, salary_currency, status, published_at)
-  select j.id, j.organization_id, m.user_id,
-         (array['Rust engineer', 'Data engineer', 'Frontend engineer', 'Platform engineer', 'ML engineer'])[1 + j.n % 5]
-           || format(' #%s', j.n),
-         'Build and run services for a growing product. Generated for the benchmarks.',
-         'Experience with distributed systems, SQL and code review.',
-         (array['full_time', 'part_time', 'contract'])[1 + j.n % 3],
-         (array['entry', 'mid', 'senior', 'executive'])[1 + j.n % 4],
-         (array['on_site', 'remote', 'hybrid'])[1 + j.n % 3],
-         60000 + (j.n % 50) * 1000, 90000 + (j.n % 50) * 1000, 'EUR', 'published',
-         now() - make_interval(secs => j.n)
-  from gen_jobs j join employer_members m on m.organization_id = j.organization_id and m.role = 'owner';
-insert into job_skills (job_id, skill_id, is_required)
-  select j.id, s.id, s.k = 1
-  from gen_jobs j
-  cross join lateral (
-    select id, row_number() over () as k from (
-      select id from skills order by md5(id::text || j.n::text) limit 2) two
-  ) s;
-insert into job_applications (id, job_id, applicant_id, status, applied_at)
-  select gen_random_uuid(), j.id, a.id,
-         (array['applied', 'reviewing', 'interviewed', 'rejected'])[1 + a.k % 4],
-         now() - make_interval(secs => a.k)
-  from gen_jobs j
-  join gen_individuals a
-    on a.k between 1 + (j.n * 10) % (:scale * 600 - 10) and 10 + (j.n * 10) % (:scale * 600 - 10);
-commit;
-analyze;
-SQL
-psql "$DATABASE_URL" -Atc "select format('users %s, organizations %s, published jobs %s, applications %s',
+# shellcheck source=bench/lib/common.sh
+source "$ROOT/bench/lib/common.sh"
+build_release
+braid="$CARGO_TARGET_DIR/release/braid"
+"$braid" migrate >&2
+"$braid" seed --volume "$scale"
+psql "$DATABASE_URL" -Atc "select format('totals: users %s, organizations %s, published jobs %s, applications %s',
   (select count(*) from users), (select count(*) from employer_organizations),
   (select count(*) from jobs where status = 'published'), (select count(*) from job_applications))"
-echo "generated scale $scale in $((SECONDS - started)) s"
+if [ "${2:-}" = --vectors ]; then
+  started=$SECONDS
+  "$braid" reindex
+  echo "reindex (every kind embedded) in $((SECONDS - started)) s"
+fi

@@ -24,7 +24,9 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/braid/target}"
 # shellcheck source=/dev/null
 source "$ROOT/.data/stack.env"
 export DATABASE_URL MONGODB_URL
-cargo build --release --locked --bin braid --example sql-floor >&2
+# shellcheck source=bench/lib/common.sh
+source "$ROOT/bench/lib/common.sh"
+build_release
 braid="$CARGO_TARGET_DIR/release/braid"
 "$braid" migrate >&2
 "$braid" seed >&2
@@ -47,6 +49,7 @@ for url in "http://127.0.0.1:$braid_port/healthz" "http://127.0.0.1:$peer_port/g
     sleep 0.1
   done
 done
+wait_for_index
 
 # Sign in: an admin (sees every organization's applications, like PostGraphile without
 # row-level security) and the owner of a seeded delivery project.
@@ -84,7 +87,13 @@ mongo_commands() {
 body() { jq -nc --arg q "$1" '{query: $q}'; }
 NESTED='{ jobs(first: 20) { edges { node { title organization { name } applications(first: 10) { edges { node { status applicant { username skills { proficiency skill { name } } } } } } } } } }'
 PEER_NESTED='{ allJobs(first: 20) { nodes { title employerOrganizationByOrganizationId { name } jobApplicationsByJobId(first: 10) { nodes { status userByApplicantId { username userSkillsByUserId { nodes { proficiencyLevel skillBySkillId { name } } } } } } } } }'
-CHAIN='{ myProjects(first: 10) { edges { node { name owner { username } requirements { title prd { version techDesigns { title apiSpecs { title isValid } } } } } } } }'
+CHAIN='{ myProjects(first: 10) { edges { node { name owner { username } requirements { rawText prd { title version techDesigns { title apiSpecs { title isValid } } } } } } } }'
+SEARCH_TEXTS=("rust backend engineer" "frontend developer with react" "data scientist" "site reliability on call" "product designer for mobile")
+for text in "${SEARCH_TEXTS[@]}"; do
+  jq -nc --arg t "$text" '{query: "query($t: String!) { semanticSearch(text: $t, kinds: [JOB], first: 10) { score node { ... on Job { title organization { name } } } } }", variables: {t: $t}}'
+done >"$work/search"
+BOARD='query Board($first: Int!) { jobs(first: $first) { edges { node { title salaryMin salaryMax remoteType organization { name industry } skills { isRequired skill { name } } } } } }'
+board_path="$(apq_get_path "http://127.0.0.1:$braid_port" "$BOARD" '{"first":20}')"
 body "$NESTED" >"$work/nested"
 body "$PEER_NESTED" >"$work/peer-nested"
 body "$CHAIN" >"$work/chain"
@@ -110,11 +119,12 @@ report() { # NAME RESULT_LINE PG_CALLS MONGO_COMMANDS
     pgr = (pg == "") ? "n/a" : sprintf("%.1f", pg / q); mr = (m == "") ? "n/a" : sprintf("%.1f", m / q)
     printf "%-34s %9.0f %8.2f %8.2f %8.2f %8d %7s %7s\n", n, r, a, b, c, e, pgr, mr }'
 }
-run() { # NAME PORT BODIES TOKEN [MONGO]
-  local pg_before="" mongo_before="" line pg="" mongo=""
+run() { # NAME PORT BODIES TOKEN [MONGO]   (BODIES "GET:PATH": GET that path instead)
+  local pg_before="" mongo_before="" line pg="" mongo="" get_path=""
   $pg_stats && pg_before="$(pg_calls)"
   [ "${5:-}" = mongo ] && mongo_before="$(mongo_commands)"
-  line="$(BODIES="$3" TOKEN="$4" wrk -t2 -c"$connections" -d"${duration}s" -s bench/wrk/graphql.lua \
+  [[ $3 == GET:* ]] && get_path="${3#GET:}"
+  line="$(BODIES="$3" GET_PATH="$get_path" TOKEN="$4" wrk -t2 -c"$connections" -d"${duration}s" -s bench/wrk/graphql.lua \
     "http://127.0.0.1:$2/graphql" | grep '^RESULT')"
   $pg_stats && pg="$(( $(pg_calls) - pg_before ))"
   [ -n "$mongo_before" ] && mongo="$(( $(mongo_commands) - mongo_before ))"
@@ -127,6 +137,8 @@ pg_before=""; $pg_stats && pg_before="$(pg_calls)"
 line="$("$CARGO_TARGET_DIR/release/examples/sql-floor" "$duration" "$connections")"
 report "sql floor (Rust + sqlx, same SQL)" "$line" "$($pg_stats && echo $(( $(pg_calls) - pg_before )))" ""
 run "braid: project>reqs>prd>designs>specs" "$braid_port" "$work/chain" "$owner_token" mongo
+run "braid: semanticSearch (embed+qdrant)" "$braid_port" "$work/search" "" mongo
 run "braid: mutation mix (pg + mongo)" "$braid_port" "$work/mutations" "$owner_token" mongo
+run "braid: persisted query, cached GET" "$braid_port" "GET:$board_path" "" mongo
 $pg_stats || echo "(pg/req n/a: this PostgreSQL does not preload pg_stat_statements)"
 echo "machine: $(nproc) cores, $(free -g | awk '/^Mem/ { print $2 }') GiB; braid, PostGraphile, PostgreSQL, MongoDB-wire server and wrk share it"

@@ -14,6 +14,9 @@
 //!    (embed the text, Qdrant with the visibility filter, hydration through the job
 //!    DataLoader) and prints p50/p99 latency.
 
+// async-graphql's nested resolver futures exceed the default limit in release builds.
+#![recursion_limit = "256"]
+
 use std::time::Instant;
 
 use braid::{

@@ -1,5 +1,8 @@
 //! The `braid` binary: parses the configuration and runs one subcommand.
 
+// async-graphql's nested resolver futures exceed the default limit in release builds.
+#![recursion_limit = "256"]
+
 use std::process::ExitCode;
 
 use clap::Parser;

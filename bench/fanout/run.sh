@@ -13,10 +13,12 @@ n="${1:-10000}"
 events="${2:-5}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/braid/target}"
 profile="${BRAID_BENCH_PROFILE:-release}"
-if [ "$profile" = release ]; then cargo build --release --quiet; else cargo build --quiet; fi
-braid="$CARGO_TARGET_DIR/$profile/braid"
 # shellcheck source=/dev/null
 source "$ROOT/.data/stack.env"
+# shellcheck source=bench/lib/common.sh
+source "$ROOT/bench/lib/common.sh"
+if [ "$profile" = release ]; then build_release; else cargo build --quiet; fi
+braid="$CARGO_TARGET_DIR/$profile/braid"
 export BRAID_REDIS_PREFIX="bench_fanout:$$:"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 export BRAID_ADDR="127.0.0.1:$port"

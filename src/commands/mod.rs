@@ -40,6 +40,10 @@ enum Command {
         /// Seed even when the database already holds data.
         #[arg(long)]
         force: bool,
+        /// Then add SCALE units of generated benchmark data (1 unit: 1,000 users, 200
+        /// jobs, 2,000 applications, 500 requirement documents).
+        #[arg(long, value_name = "SCALE")]
+        volume: Option<u32>,
     },
     /// Print the GraphQL SDL, or write it to a file.
     ExportSchema {
@@ -98,7 +102,11 @@ pub async fn run(cli: Cli) -> ExitCode {
     let outcome = match cli.command {
         Command::Serve(args) => serve::run(args.config).await,
         Command::Migrate { stores, down } => migrate::run(stores.config, down).await,
-        Command::Seed { stores, force } => seed::run(stores.config, force).await,
+        Command::Seed {
+            stores,
+            force,
+            volume,
+        } => seed::run(stores.config, force, volume).await,
         Command::Partners { stores, command } => partners::run(stores.config, command).await,
         Command::ExportSchema { output, federation } => export_schema(output, federation),
         Command::Reindex { stores, kind } => reindex(stores.config, kind).await,

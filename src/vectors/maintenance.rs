@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use uuid::Uuid;
 
-use super::{indexer, kind::SearchKind, points};
+use super::{indexer, kind::SearchKind, mongo_docs, points};
 use crate::{error::AppError, state::AppState};
 
 /// Entities indexed per batch.
@@ -22,18 +22,34 @@ async fn indexable_ids(state: &AppState, kind: SearchKind) -> Result<HashSet<Uui
 }
 
 /// Rebuilds one kind's points from its store: every entity re-embedded, points of
-/// entities that are gone removed. Returns (indexed, removed).
+/// entities that are gone removed. MongoDB documents are marked pending and drained the
+/// way the worker does it, so each records the version it was indexed at. Returns
+/// (indexed, removed).
 pub async fn reindex(state: &AppState, kind: SearchKind) -> Result<(usize, usize), AppError> {
-    let docs = indexer::documents(state, kind, None).await?;
     let mut indexed = 0;
     let mut removed = 0;
-    let present: HashSet<Uuid> = docs.iter().map(|d| d.entity_id).collect();
-    for batch in docs.chunks(BATCH) {
-        let ids: Vec<Uuid> = batch.iter().map(|d| d.entity_id).collect();
-        let report = indexer::index_entities(state, kind, &ids, batch.to_vec()).await?;
+    if kind.in_mongo() {
+        mongo_docs::mark_all_pending(state, kind).await?;
+        let report = mongo_docs::drain_kind(state, kind).await?;
+        if report.failed > 0 {
+            return Err(AppError::internal(anyhow::anyhow!(
+                "{} {} documents could not be indexed",
+                report.failed,
+                kind.as_str()
+            )));
+        }
         indexed += report.indexed;
         removed += report.removed;
+    } else {
+        let docs = indexer::documents(state, kind, None).await?;
+        for batch in docs.chunks(BATCH) {
+            let ids: Vec<Uuid> = batch.iter().map(|d| d.entity_id).collect();
+            let report = indexer::index_entities(state, kind, &ids, batch.to_vec()).await?;
+            indexed += report.indexed;
+            removed += report.removed;
+        }
     }
+    let present = indexable_ids(state, kind).await?;
     let gone: Vec<Uuid> = points::entity_ids(&state.qdrant, &state.config, kind.as_str())
         .await?
         .into_iter()

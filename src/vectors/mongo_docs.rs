@@ -115,21 +115,41 @@ pub(super) async fn documents(
 
 /// Indexes MongoDB documents whose current version is not indexed yet.
 pub(super) async fn drain(state: &AppState) -> Result<DrainReport, AppError> {
+    let mut report = drain_kind(state, SearchKind::Requirement).await?;
+    let prds = drain_kind(state, SearchKind::Prd).await?;
+    report.indexed += prds.indexed;
+    report.removed += prds.removed;
+    report.failed += prds.failed;
+    Ok(report)
+}
+
+/// Indexes the pending documents of one MongoDB kind.
+pub(super) async fn drain_kind(
+    state: &AppState,
+    kind: SearchKind,
+) -> Result<DrainReport, AppError> {
     let mut report = DrainReport::default();
-    for kind in [SearchKind::Requirement, SearchKind::Prd] {
-        loop {
-            let (done, found, marked) = drain_batch(state, kind).await?;
-            report.indexed += done.indexed;
-            report.removed += done.removed;
-            report.failed += done.failed;
-            // Stop when the batch was the last, failed, or changed nothing (no loop
-            // over documents that cannot be marked).
-            if found < BATCH as usize || done.failed > 0 || marked == 0 {
-                break;
-            }
+    loop {
+        let (done, found, marked) = drain_batch(state, kind).await?;
+        report.indexed += done.indexed;
+        report.removed += done.removed;
+        report.failed += done.failed;
+        // Stop when the batch was the last, failed, or changed nothing (no loop over
+        // documents that cannot be marked).
+        if found < BATCH as usize || done.failed > 0 || marked == 0 {
+            return Ok(report);
         }
     }
-    Ok(report)
+}
+
+/// Marks every document of a MongoDB kind pending, for a rebuild through [`drain_kind`].
+pub(super) async fn mark_all_pending(state: &AppState, kind: SearchKind) -> Result<(), AppError> {
+    state
+        .mongo
+        .collection::<Document>(collection_of(kind))
+        .update_many(doc! {}, doc! { "$unset": { "indexed_version": "" } })
+        .await?;
+    Ok(())
 }
 
 /// One batch of pending documents: (report, documents found, documents marked indexed).

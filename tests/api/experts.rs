@@ -1105,7 +1105,7 @@ async fn nested_services_cost_a_fixed_number_of_statements() {
 #[tokio::test]
 async fn demo_experts_cover_every_state() {
     let app = TestApp::new().await;
-    braid::commands::seed::run((*app.state.config).clone(), false)
+    braid::commands::seed::run((*app.state.config).clone(), false, None)
         .await
         .expect("seeding");
     let profiles: Vec<(String, i64)> = sqlx::query_as(

@@ -8,7 +8,7 @@ use crate::harness::TestApp;
 #[tokio::test]
 async fn demo_data_has_people_across_roles_and_loads_once() {
     let app = TestApp::new().await;
-    seed::run((*app.state.config).clone(), false)
+    seed::run((*app.state.config).clone(), false, None)
         .await
         .expect("seeding");
     let by_role: Vec<(String, i64)> =
@@ -143,7 +143,7 @@ async fn demo_data_has_people_across_roles_and_loads_once() {
         "{designs} designs, {specs} specs"
     );
 
-    seed::run((*app.state.config).clone(), false)
+    seed::run((*app.state.config).clone(), false, None)
         .await
         .expect("a second seed is a no-op");
     let again: i64 = sqlx::query_scalar("select count(*) from users")
@@ -151,4 +151,104 @@ async fn demo_data_has_people_across_roles_and_loads_once() {
         .await
         .expect("count");
     assert_eq!(again, total);
+}
+
+/// Counts rows of a table (the table name is a literal of the test).
+async fn rows(app: &TestApp, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("select count(*) from {table}"))
+        .fetch_one(&app.state.pg)
+        .await
+        .expect("count")
+}
+
+/// (users, published jobs, applications, requirement documents).
+async fn volume_counts(app: &TestApp) -> (i64, i64, i64, u64) {
+    let requirements = app
+        .state
+        .mongo
+        .collection::<bson::Document>("requirements")
+        .count_documents(bson::doc! {})
+        .await
+        .expect("count");
+    (
+        rows(app, "users").await,
+        rows(app, "jobs where status = 'published'").await,
+        rows(app, "job_applications").await,
+        requirements,
+    )
+}
+
+#[tokio::test]
+async fn volume_data_adds_scaled_rows_and_documents_that_the_api_serves() {
+    let app = TestApp::new().await;
+    seed::run((*app.state.config).clone(), false, None)
+        .await
+        .expect("seeding");
+    let before = volume_counts(&app).await;
+    seed::run((*app.state.config).clone(), false, Some(1))
+        .await
+        .expect("volume");
+    let after = volume_counts(&app).await;
+    assert_eq!(after.0 - before.0, 1_000, "users {before:?} -> {after:?}");
+    assert_eq!(after.1 - before.1, 200, "jobs {before:?} -> {after:?}");
+    assert_eq!(
+        after.2 - before.2,
+        2_000,
+        "applications {before:?} -> {after:?}"
+    );
+    assert_eq!(
+        after.3 - before.3,
+        500,
+        "requirements {before:?} -> {after:?}"
+    );
+
+    // A generated owner signs in with the demo password and sees their project's
+    // requirements through the API; generated jobs are on the public board.
+    let owner: String = sqlx::query_scalar(
+        "select username from users where username like 'gen%' and role = 'individual'
+         order by username limit 1",
+    )
+    .fetch_one(&app.state.pg)
+    .await
+    .expect("owner");
+    let login = app
+        .graphql(
+            "mutation($u: String!, $p: String!) { login(identifier: $u, password: $p) { token } }",
+            json!({ "u": owner, "p": seed::DEMO_PASSWORD }),
+        )
+        .await;
+    let token = login["data"]["login"]["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{login}"));
+    let projects = app
+        .graphql_as(
+            token,
+            "{ myProjects(first: 5) { edges { node { name requirements { rawText } } } } }",
+            json!({}),
+        )
+        .await;
+    let edges = projects["data"]["myProjects"]["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{projects}"));
+    assert_eq!(edges.len(), 1, "{projects}");
+    assert_eq!(
+        edges[0]["node"]["requirements"].as_array().map(Vec::len),
+        Some(5),
+        "{projects}"
+    );
+    let board = app
+        .graphql(
+            "{ jobs(first: 3, filter: { search: \"Generated for the benchmarks\" }) { edges { node { title organization { name } skills { skill { name } } } } } }",
+            json!({}),
+        )
+        .await;
+    let jobs = board["data"]["jobs"]["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{board}"));
+    assert_eq!(jobs.len(), 3, "{board}");
+    assert!(
+        jobs.iter()
+            .all(|j| j["node"]["skills"].as_array().map(Vec::len) == Some(2)),
+        "{board}"
+    );
 }

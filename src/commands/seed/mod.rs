@@ -9,6 +9,7 @@
 mod delivery;
 mod experts;
 mod hiring;
+mod volume;
 
 use anyhow::Context;
 use async_graphql::MaybeUndefined;
@@ -140,16 +141,26 @@ fn value<T>(v: Option<T>) -> MaybeUndefined<T> {
     v.map_or(MaybeUndefined::Null, MaybeUndefined::Value)
 }
 
-pub async fn run(config: Config, force: bool) -> anyhow::Result<()> {
+/// Loads the demo data set into an empty database (or any, with `force`), then adds
+/// `volume` units of generated benchmark data when asked.
+pub async fn run(config: Config, force: bool, volume: Option<u32>) -> anyhow::Result<()> {
     let state = AppState::connect(config).await?;
     let existing = users::count_users(&state.pg).await?;
     if existing > 0 && !force {
         tracing::info!(
             existing,
-            "database already has users; not seeding (use --force)"
+            "database already has users; not seeding the demo data (use --force)"
         );
-        return Ok(());
+    } else {
+        seed_demo(&state).await?;
     }
+    if let Some(scale) = volume {
+        println!("{}", volume::generate(&state, scale).await?);
+    }
+    Ok(())
+}
+
+async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
     let people: People = serde_json::from_str(PEOPLE).context("seed/people.json is malformed")?;
     let categories: std::collections::HashMap<&str, Option<SkillCategory>> = people
         .skills
@@ -160,15 +171,15 @@ pub async fn run(config: Config, force: bool) -> anyhow::Result<()> {
     let password_hash = auth::hash_new_password(DEMO_PASSWORD).await?;
     let mut accounts = Vec::with_capacity(people.users.len());
     for person in &people.users {
-        let user = seed_person(&state, person, &password_hash, &categories)
+        let user = seed_person(state, person, &password_hash, &categories)
             .await
             .with_context(|| format!("seeding {}", person.username))?;
         accounts.push((user, person));
     }
-    let twins = seed_twins(&state, &accounts)
+    let twins = seed_twins(state, &accounts)
         .await
         .context("seeding twins")?;
-    let conversations = seed_conversations(&state, &accounts, &twins)
+    let conversations = seed_conversations(state, &accounts, &twins)
         .await
         .context("seeding conversations")?;
     let demo_users: Vec<DemoUser> = accounts
@@ -180,7 +191,7 @@ pub async fn run(config: Config, force: bool) -> anyhow::Result<()> {
             skills: person.skills.iter().map(|s| s.name.clone()).collect(),
         })
         .collect();
-    let (organizations, jobs, applications) = hiring::seed(&state, &demo_users)
+    let (organizations, jobs, applications) = hiring::seed(state, &demo_users)
         .await
         .context("seeding hiring")?;
     let owners: Vec<UserId> = accounts
@@ -189,14 +200,14 @@ pub async fn run(config: Config, force: bool) -> anyhow::Result<()> {
         .step_by(7)
         .map(|(user, _)| *user)
         .collect();
-    let projects = delivery::seed(&state, &owners)
+    let projects = delivery::seed(state, &owners)
         .await
         .context("seeding delivery projects")?;
-    let experts = experts::seed(&state, &demo_users)
+    let experts = experts::seed(state, &demo_users)
         .await
         .context("seeding experts")?;
     for body in DEMO_NOTES {
-        notes::create_note(&state, body).await?;
+        notes::create_note(state, body).await?;
     }
     tracing::info!(
         users = people.users.len(),
