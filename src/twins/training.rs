@@ -1,5 +1,5 @@
 //! Twin training: a queued `twin_training_jobs` row becomes a vector set. Each data
-//! source's text is chunked and embedded into points tagged with the twin and the new
+//! source's text (only the configuration's `knowledgeSourceIds` when it names any) is chunked and embedded into points tagged with the twin and the new
 //! version's `model_path` (the vector set's name); the version is activated and the twin
 //! becomes active. `DigitalTwin.ask` searches the active version's vector set.
 //!
@@ -117,7 +117,16 @@ fn source_text(source: &TwinDataSource) -> Result<&str, &'static str> {
 
 async fn train(state: &AppState, job: &ClaimedJob) -> Result<(), AppError> {
     let twin = TwinId(job.twin_id);
-    let sources = db::data_sources_of(&state.pg, &[twin.0]).await?;
+    let mut sources = db::data_sources_of(&state.pg, &[twin.0]).await?;
+    // The configuration's knowledge sources, when it names any, are all it learns from.
+    let chosen = super::docs::current_configs(&state.mongo, &[twin])
+        .await?
+        .remove(&twin)
+        .map(|config| config.body.knowledge_source_ids)
+        .unwrap_or_default();
+    if !chosen.is_empty() {
+        sources.retain(|source| chosen.contains(&bson::Uuid::from(source.id.0)));
+    }
     let version: i32 = sqlx::query_scalar(
         "select coalesce(max(version), 0) + 1 from twin_model_versions where twin_id = $1",
     )

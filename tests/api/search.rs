@@ -842,6 +842,57 @@ async fn twin_training_embeds_sources_and_ask_answers_from_the_active_version() 
         .await;
     assert_eq!(refused["data"]["node"]["ask"], Value::Null, "{refused}");
 
+    // A configuration naming knowledge sources: the next version learns from those only.
+    let sources = app
+        .graphql_as(
+            &token,
+            "query($id: ID!) { node(id: $id) { ... on DigitalTwin { dataSources { id name } } } }",
+            json!({ "id": twin }),
+        )
+        .await;
+    let tech = ok(&sources, "node")["dataSources"]
+        .as_array()
+        .expect("sources")
+        .iter()
+        .find(|s| s["name"] == "Tech")
+        .map(|s| s["id"].clone())
+        .expect("the Tech source");
+    let configured = app
+        .graphql_as(
+            &token,
+            "mutation($id: ID!, $input: TwinConfigInput!) { updateTwinConfig(twinId: $id, input: $input) { version } }",
+            json!({ "id": twin, "input": { "knowledgeSourceIds": [tech] } }),
+        )
+        .await;
+    assert_eq!(configured["errors"], Value::Null, "{configured}");
+    app.graphql_as(
+        &token,
+        "mutation($id: ID!) { startTwinTraining(twinId: $id) { status } }",
+        json!({ "id": twin }),
+    )
+    .await;
+    braid::twins::run_queued_training(&app.state)
+        .await
+        .expect("training");
+    let scoped = app
+        .graphql_as(
+            &token,
+            ask,
+            json!({ "id": twin, "q": "What do you do on weekends?" }),
+        )
+        .await;
+    let node = ok(&scoped, "node");
+    assert_eq!(
+        node["modelVersions"][0],
+        json!({ "version": 2, "isActive": true }),
+        "{scoped}"
+    );
+    let answers = node["ask"].as_array().expect("answers");
+    assert!(
+        !answers.is_empty() && answers.iter().all(|a| a["source"]["name"] == "Tech"),
+        "version 2 knows only the Tech source: {scoped}"
+    );
+
     // A twin whose sources all fail: the job fails with a message.
     let created = app
         .graphql_as(
@@ -1090,4 +1141,75 @@ async fn reconcile_and_reindex_repair_drift_both_ways() {
         .expect("reindex");
     assert_eq!((indexed, removed), (1, 0));
     assert_eq!(points_of(&app, "job", kept).await, 1);
+}
+
+const DOCUMENT_SEARCH: &str = "query($text: String!) {
+    semanticSearch(text: $text, kinds: [REQUIREMENT, PRD], first: 5) {
+        node { id __typename ... on Requirement { rawText } ... on PrdDoc { title } }
+    } }";
+
+/// Global ids of the hits, best first.
+fn hit_ids(response: &Value) -> Vec<String> {
+    ok(response, "semanticSearch")
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|hit| hit["node"]["id"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn requirements_and_prds_are_indexed_from_mongodb_for_their_owner_only() {
+    let app = TestApp::new().await;
+    let (owner, _) = app.register("doc_owner", "INDIVIDUAL").await;
+    let (stranger, _) = app.register("doc_stranger", "INDIVIDUAL").await;
+    drain(&app).await; // their profiles
+    // A project whose requirement is about order tracking, analysed, with its PRD.
+    let orders = crate::delivery::chain(&app, &owner, "Shop").await;
+    let clinic = crate::delivery::create_project(&app, &owner, "Clinic").await;
+    let submitted = app
+        .graphql_as(
+            &owner,
+            "mutation($p: ID!) { submitRequirement(projectId: $p, rawText: \"Patients book dental appointments with their doctor online.\") { id } }",
+            json!({ "p": clinic }),
+        )
+        .await;
+    let dental = ok(&submitted, "submitRequirement")["id"]
+        .as_str()
+        .expect("an id")
+        .to_owned();
+    let report = drain(&app).await;
+    assert_eq!((report.indexed, report.failed), (3, 0), "{report:?}");
+    assert_eq!(points_of(&app, "requirement", uuid_of(&dental)).await, 1);
+
+    let text = json!({ "text": "customers want to know where their parcel is" });
+    let found = app.graphql_as(&owner, DOCUMENT_SEARCH, text.clone()).await;
+    let ids = hit_ids(&found);
+    assert_eq!(ids.len(), 3, "{found}");
+    assert!(
+        ids[..2].contains(&orders.requirement) && ids[..2].contains(&orders.prd),
+        "the order-tracking requirement and PRD rank above the dental one: {found}"
+    );
+    let hidden = app.graphql_as(&stranger, DOCUMENT_SEARCH, text).await;
+    assert_eq!(hit_ids(&hidden), Vec::<String>::new(), "{hidden}");
+
+    // A new PRD version is pending until the worker indexes it; then its new text counts.
+    let updated = app
+        .graphql_as(
+            &owner,
+            "mutation($id: ID!) { updatePrd(id: $id, content: \"# Dental reminders\\nPatients get a text before their dental appointment.\") { version } }",
+            json!({ "id": orders.prd }),
+        )
+        .await;
+    assert_eq!(ok(&updated, "updatePrd")["version"], 2);
+    let report = drain(&app).await;
+    assert_eq!((report.indexed, report.failed), (1, 0), "{report:?}");
+    let reminders = app
+        .graphql_as(
+            &owner,
+            "query { semanticSearch(text: \"dental appointment reminder\", kinds: [PRD], first: 1) { node { id } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(hit_ids(&reminders), vec![orders.prd.clone()], "{reminders}");
 }
