@@ -101,6 +101,20 @@ pub struct Config {
     #[arg(long, env = "BRAID_MAX_ROOT_FIELDS", default_value_t = 20)]
     pub max_root_fields: usize,
 
+    /// Longest GraphQL document accepted, in bytes; a longer one is refused before it is
+    /// parsed.
+    #[arg(long, env = "BRAID_MAX_DOCUMENT_BYTES", default_value_t = 65_536)]
+    pub max_document_bytes: usize,
+
+    /// Most fragments one document may define.
+    #[arg(long, env = "BRAID_MAX_FRAGMENTS", default_value_t = 100)]
+    pub max_fragments: usize,
+
+    /// Most fields one operation may select, counted with every fragment spread expanded
+    /// (a fragment spread twice counts twice); checked before the document is expanded.
+    #[arg(long, env = "BRAID_MAX_FIELDS", default_value_t = 2_000)]
+    pub max_fields: usize,
+
     /// Most directives on one field.
     #[arg(long, env = "BRAID_MAX_DIRECTIVES", default_value_t = 10)]
     pub max_directives: usize,

@@ -176,9 +176,40 @@ impl From<sqlx::Error> for AppError {
             {
                 Self::Conflict("the change collided with a concurrent one; retry it".to_owned())
             }
+            sqlx::Error::Database(ref db) if db.code().is_some_and(|c| c.starts_with("23")) => {
+                unmapped_constraint(db.as_ref()).unwrap_or_else(|| Self::internal(error))
+            }
             other => Self::internal(other),
         }
     }
+}
+
+/// A constraint violation no call site gave words to: a stable message by the kind of
+/// rule, never the constraint's name (which is schema detail); the name goes to the log.
+/// `None` for violations that are braid's bugs rather than the input's (a NOT NULL).
+fn unmapped_constraint(error: &dyn sqlx::error::DatabaseError) -> Option<AppError> {
+    use sqlx::error::ErrorKind;
+    let answer = match error.kind() {
+        ErrorKind::UniqueViolation => AppError::Conflict("this already exists".to_owned()),
+        ErrorKind::ForeignKeyViolation => {
+            AppError::BadUserInput("a referenced entity does not exist".to_owned())
+        }
+        ErrorKind::CheckViolation => {
+            AppError::BadUserInput("a value is outside what is allowed here".to_owned())
+        }
+        // 23P01: exclusion constraints, which here keep time ranges apart.
+        _ if error.code().as_deref() == Some("23P01") => {
+            AppError::Conflict("this overlaps an existing entry".to_owned())
+        }
+        _ => return None,
+    };
+    tracing::warn!(
+        constraint = error.constraint().unwrap_or(""),
+        table = error.table().unwrap_or(""),
+        code = answer.code().as_str(),
+        "constraint violation without a mapping"
+    );
+    Some(answer)
 }
 
 impl From<mongodb::error::Error> for AppError {

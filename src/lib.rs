@@ -14,7 +14,6 @@ pub mod graphql;
 pub mod hiring;
 pub mod http;
 pub mod messaging;
-pub mod notes;
 pub mod notifications;
 pub mod partners;
 pub mod persisted;

@@ -1,6 +1,7 @@
-// Fan-out benchmark client: holds N idle graphql-transport-ws subscribers to `noteAdded`
-// on one braid instance, then creates notes over HTTP and measures, for each note, the
-// time from sending the mutation to each subscriber receiving the event.
+// Fan-out benchmark client: holds N idle graphql-transport-ws subscribers to the public
+// job board feed (`jobPosted`) on one braid instance, then publishes jobs over HTTP (as
+// an employer it registers) and measures, for each job, the time from sending the
+// mutation to each subscriber receiving the event.
 // Usage: node fanout.mjs BASE_URL BRAID_PID [N=10000] [EVENTS=5]
 import { createRequire } from 'node:module';
 
@@ -11,7 +12,7 @@ const [base, pid, n = '10000', events = '5'] = process.argv.slice(2);
 const N = Number(n);
 const EVENTS = Number(events);
 const wsUrl = `${base.replace(/^http/, 'ws')}/graphql/ws`;
-const subscribe = JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { noteAdded { body } }' } });
+const subscribe = JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { jobPosted { title } }' } });
 
 function rssMiB() {
   const status = require('node:fs').readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -22,6 +23,37 @@ async function gauge(name) {
   const text = await (await fetch(`${base}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`${name} `));
   return line ? Number(line.split(' ')[1]) : 0;
+}
+
+async function graphql(query, variables, token) {
+  const headers = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(`${base}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  const body = await response.json();
+  if (response.status !== 200 || body.errors) throw new Error(`${query}: ${response.status} ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+// An employer with one draft job per event, each published during the measurement.
+const suffix = `${process.pid}${Date.now()}`;
+const { register } = await graphql(
+  'mutation($input: RegisterInput!) { register(input: $input) { token } }',
+  { input: { email: `fanout${suffix}@example.com`, username: `fanout${suffix}`, password: 'fan-out benchmark password', role: 'EMPLOYER' } },
+);
+const employer = register.token;
+const { createOrganization } = await graphql(
+  'mutation($input: OrganizationInput!) { createOrganization(input: $input) { id } }',
+  { input: { name: `Fan-out ${suffix}`, companySize: 'EMPLOYEES_11_50' } },
+  employer,
+);
+const drafts = [];
+for (let e = 0; e < EVENTS; e += 1) {
+  const { createJob } = await graphql(
+    'mutation($org: ID!, $input: JobInput!) { createJob(organizationId: $org, input: $input) { id } }',
+    { org: createOrganization.id, input: { title: `Fan-out ${e}`, description: 'A job for the fan-out benchmark.', employmentType: 'FULL_TIME', experienceLevel: 'SENIOR' } },
+    employer,
+  );
+  drafts.push(createJob.id);
 }
 
 let current = null; // { started, times: [] }
@@ -61,12 +93,7 @@ const p = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorte
 const rounds = [];
 for (let e = 0; e < EVENTS; e += 1) {
   current = { started: performance.now(), times: [] };
-  const response = await fetch(`${base}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: `mutation { createNote(body: "fan-out ${e}") { id } }` }),
-  });
-  if (response.status !== 200) throw new Error(`createNote: ${response.status}`);
+  await graphql('mutation($id: ID!) { publishJob(id: $id) { id } }', { id: drafts[e] }, employer);
   const deadline = performance.now() + 60_000;
   while (current.times.length < N && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
   const sorted = current.times.sort((a, b) => a - b);

@@ -83,7 +83,7 @@ pub const TOUCHES: &[(&str, &[&str])] = &[
     ("createTechDesign", DELIVERY),
     ("logDesignDecision", DELIVERY),
     ("attachApiSpec", DELIVERY),
-    // messaging, notifications, notes: private to their participants.
+    // messaging, notifications: private to their participants.
     ("startDirectConversation", MESSAGING),
     ("startTwinConversation", MESSAGING),
     ("createGroupConversation", MESSAGING),
@@ -92,8 +92,6 @@ pub const TOUCHES: &[(&str, &[&str])] = &[
     ("sendMessage", MESSAGING),
     ("markConversationRead", MESSAGING),
     ("markNotificationsRead", &["Notification"]),
-    ("createNote", &["Note"]),
-    ("updateNote", &["Note"]),
     // experts
     ("saveExpertProfile", &["ExpertProfile"]),
     ("createKnowledgeBase", &["KnowledgeBase"]),

@@ -25,9 +25,11 @@ pub async fn apply_all(state: &AppState) -> anyhow::Result<()> {
     for spec in &specs {
         mongo::apply_spec(&state.mongo, spec).await?;
     }
+    let dropped = mongo::drop_retired(&state.mongo).await?;
     tracing::info!(
         collections = specs.len(),
-        "MongoDB collections, validators and indexes applied"
+        ?dropped,
+        "MongoDB collections, validators and indexes applied; retired collections dropped"
     );
     let created = qdrant::ensure_collections(&state.qdrant, &state.config).await?;
     tracing::info!(?created, "Qdrant collections ready");

@@ -31,8 +31,8 @@ pub use topic::Topic;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
-    /// A note was created.
-    Note,
+    /// A job was published.
+    Job,
     /// A message was sent.
     Message,
     /// A notification was recorded.

@@ -6,8 +6,8 @@ use uuid::Uuid;
 /// `<BRAID_REDIS_PREFIX>events:<kind>[:<uuid>]`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Topic {
-    /// New notes (`noteAdded`).
-    Notes,
+    /// Jobs as they are published (`jobPosted`): public.
+    JobBoard,
     /// New messages of one conversation (`messageAdded`).
     Conversation(Uuid),
     /// New notifications of one user (`notificationAdded`).
@@ -28,7 +28,7 @@ pub enum Topic {
 impl Topic {
     fn parts(self) -> (&'static str, Option<Uuid>) {
         match self {
-            Topic::Notes => ("notes", None),
+            Topic::JobBoard => ("job-board", None),
             Topic::Conversation(id) => ("conversation", Some(id)),
             Topic::Notifications(id) => ("notifications", Some(id)),
             Topic::JobApplications(id) => ("job-applications", Some(id)),
@@ -55,7 +55,7 @@ impl Topic {
             None => (rest, None),
         };
         Some(match (kind, id) {
-            ("notes", None) => Topic::Notes,
+            ("job-board", None) => Topic::JobBoard,
             ("conversation", Some(id)) => Topic::Conversation(id),
             ("notifications", Some(id)) => Topic::Notifications(id),
             ("job-applications", Some(id)) => Topic::JobApplications(id),
@@ -76,7 +76,7 @@ mod tests {
     fn channels_round_trip() {
         let id = Uuid::now_v7();
         for topic in [
-            Topic::Notes,
+            Topic::JobBoard,
             Topic::Conversation(id),
             Topic::Notifications(id),
             Topic::JobApplications(id),

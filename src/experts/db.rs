@@ -38,13 +38,6 @@ pub(super) fn constraint_error(error: sqlx::Error) -> AppError {
         // enforce_transition names its violations `<table>_<column>_transition`; its
         // message says which change was refused and holds nothing private.
         Some(name) if name.ends_with("_transition") => AppError::Conflict(message),
-        Some(name)
-            if error
-                .as_database_error()
-                .is_some_and(|e| e.is_check_violation()) =>
-        {
-            AppError::BadUserInput(format!("the value breaks the rule {name}"))
-        }
         // An exclusion violation whose constraint name the server did not report is
         // still an overlap (the only exclusion constraint here).
         _ if error

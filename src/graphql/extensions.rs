@@ -1,17 +1,22 @@
 //! async-graphql extensions braid installs on its schema.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use async_graphql::{
     Response, ServerResult, ValidationResult, Variables,
     extensions::{
-        Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextSubscribe,
-        NextValidation,
+        Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest,
+        NextRequest, NextSubscribe, NextValidation,
     },
     futures_util::{StreamExt, stream::BoxStream},
     parser::types::ExecutableDocument,
+    registry::Registry,
 };
 
+use super::{
+    completion::{self, RequestText},
+    strings,
+};
 use crate::error::{ErrorCode, finish_server_error, request_error};
 
 /// Stops every operation after validation: for checking documents (partner manifests)
@@ -37,16 +42,32 @@ impl Extension for ValidateOnly {
 }
 
 /// Gives every error of every response (query, mutation and each subscription event)
-/// its `extensions.code`, and masks internal errors. The one place codes are set.
-pub struct ErrorCodes;
+/// its `extensions.code`, masks internal errors, and puts each failed field's `null`
+/// where the spec says ([`completion`]). The one place codes are set. It also refuses
+/// NUL characters in a request's values ([`strings`]), whichever transport brought it.
+#[derive(Default)]
+pub struct ErrorCodes {
+    /// The request's text, kept for placing field errors (one instance per request).
+    request: Arc<Mutex<Option<RequestText>>>,
+}
 
 impl ExtensionFactory for ErrorCodes {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ErrorCodes)
+        Arc::new(ErrorCodes::default())
     }
 }
 
-fn finish(mut response: Response) -> Response {
+fn finish(
+    mut response: Response,
+    registry: &Registry,
+    request: &Mutex<Option<RequestText>>,
+) -> Response {
+    if response.errors.iter().any(|e| !e.path.is_empty()) {
+        let text = request.lock().ok().and_then(|text| text.clone());
+        if let Some(text) = text {
+            completion::place_errors(registry, &text, &mut response);
+        }
+    }
     for error in &mut response.errors {
         finish_server_error(error, ErrorCode::BadUserInput);
         metrics::counter!("braid_graphql_errors_total", "code" => ErrorCode::of(error).map_or("", ErrorCode::as_str)).increment(1);
@@ -57,7 +78,8 @@ fn finish(mut response: Response) -> Response {
 #[async_trait::async_trait]
 impl Extension for ErrorCodes {
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        finish(next.run(ctx).await)
+        let response = next.run(ctx).await;
+        finish(response, &ctx.schema_env.registry, &self.request)
     }
 
     fn subscribe<'s>(
@@ -66,7 +88,26 @@ impl Extension for ErrorCodes {
         stream: BoxStream<'s, Response>,
         next: NextSubscribe<'_>,
     ) -> BoxStream<'s, Response> {
-        next.run(ctx, stream).map(finish).boxed()
+        let schema = ctx.schema_env.clone();
+        let request = self.request.clone();
+        next.run(ctx, stream)
+            .map(move |response| finish(response, &schema.registry, &request))
+            .boxed()
+    }
+
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        request: async_graphql::Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<async_graphql::Request> {
+        if let Ok(mut text) = self.request.lock() {
+            *text = Some(RequestText {
+                query: request.query.clone(),
+                operation_name: request.operation_name.clone(),
+            });
+        }
+        next.run(ctx, request).await
     }
 
     async fn parse_query(
@@ -76,11 +117,14 @@ impl Extension for ErrorCodes {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        next.run(ctx, query, variables).await.map_err(|error| {
+        strings::check_variables(variables)?;
+        let document = next.run(ctx, query, variables).await.map_err(|error| {
             let mut coded = request_error(ErrorCode::GraphqlParseFailed, error.message);
             coded.locations = error.locations;
             coded
-        })
+        })?;
+        strings::check_document(&document)?;
+        Ok(document)
     }
 
     async fn validation(

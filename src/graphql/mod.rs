@@ -1,6 +1,7 @@
 //! Schema assembly: the merged root types, the extensions and limits, and the per-request
 //! data (viewer and DataLoaders) every operation runs with.
 
+mod completion;
 pub mod extensions;
 mod federation;
 pub mod input;
@@ -8,6 +9,7 @@ mod limits;
 pub mod money;
 pub mod node;
 pub mod pagination;
+mod strings;
 pub mod viewer;
 
 use async_graphql::{MergedObject, MergedSubscription, Request, Response, Schema, SchemaBuilder};
@@ -15,7 +17,7 @@ use async_graphql::{MergedObject, MergedSubscription, Request, Response, Schema,
 use crate::{
     auth, delivery,
     error::{ErrorCode, request_error},
-    experts, hiring, messaging, notes, notifications, profiles, skills,
+    experts, hiring, messaging, notifications, profiles, skills,
     state::AppState,
     system, twins, users, vectors,
 };
@@ -34,7 +36,6 @@ pub struct Query(
     delivery::DeliveryQuery,
     messaging::MessagingQuery,
     notifications::NotificationQuery,
-    notes::NoteQuery,
     experts::ExpertQuery,
     vectors::VectorQuery,
 );
@@ -56,7 +57,6 @@ pub struct Mutation(
     delivery::PipelineMutation,
     messaging::MessagingMutation,
     notifications::NotificationMutation,
-    notes::NoteMutation,
     experts::ExpertMutation,
 );
 
@@ -69,7 +69,6 @@ pub struct Subscription(
     experts::ExpertSubscription,
     twins::TwinSubscription,
     delivery::DeliverySubscription,
-    notes::NoteSubscription,
 );
 
 /// braid's executable schema.
@@ -81,7 +80,7 @@ fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
         Mutation::default(),
         Subscription::default(),
     )
-    .extension(extensions::ErrorCodes)
+    .extension(extensions::ErrorCodes::default())
     .extension(crate::cache::CacheExtension)
 }
 
@@ -159,8 +158,7 @@ pub fn prepare(request: Request, state: &AppState, viewer: Viewer, client: Clien
     let request = delivery::attach_loaders(request, state);
     let request = messaging::attach_loaders(request, state);
     let request = hiring::attach_loaders(request, state);
-    let request = experts::attach_loaders(request, state);
-    notes::attach_loaders(request, state)
+    experts::attach_loaders(request, state)
 }
 
 /// Runs a query or mutation within the configured execution time limit.
@@ -188,13 +186,14 @@ pub fn data<'a, T: std::any::Any + Send + Sync>(
 }
 
 /// Parses a request's document once (execution reuses it), checks it against the
-/// alias and root-field limits, and returns the type of the operation it selects.
+/// document limits (size, fragments, fields, root fields, aliases), and returns the type of the operation it selects.
 /// `Ok(None)` when the selection is ambiguous or names no operation: validation then
 /// reports it. A syntax error is `GRAPHQL_PARSE_FAILED`, a limit `GRAPHQL_VALIDATION_FAILED`.
 pub fn check_document(
     request: &mut Request,
     config: &crate::config::Config,
 ) -> Result<Option<async_graphql::parser::types::OperationType>, async_graphql::ServerError> {
+    limits::check_size(&request.query, config)?;
     let name = request.operation_name.clone();
     let document = request.parsed_query().map_err(|error| {
         let mut coded = request_error(ErrorCode::GraphqlParseFailed, error.message);

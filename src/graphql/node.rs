@@ -18,7 +18,6 @@ use crate::{
     },
     hiring::{self, Interview, Job, JobApplication, Organization},
     messaging::{self, Conversation, ConversationId},
-    notes::{self, Note, NoteId},
     profiles::{self, Education, Experience, PortfolioProject},
     skills::{self, Skill, SkillId},
     twins::{self, DigitalTwin, TwinId},
@@ -98,8 +97,6 @@ pub enum Node {
     DigitalTwin(DigitalTwin),
     /// A conversation.
     Conversation(Conversation),
-    /// A note.
-    Note(Note),
     /// An employer organization.
     Organization(Organization),
     /// A job.
@@ -158,7 +155,6 @@ pub async fn load(ctx: &Context<'_>, typename: &str, uuid: Uuid) -> Result<Optio
         SkillId::TYPENAME => skills::load_skill(ctx, SkillId(uuid))
             .await?
             .map(Node::Skill),
-        NoteId::TYPENAME => notes::load(ctx, NoteId(uuid)).await?.map(Node::Note),
         TwinId::TYPENAME => twins::load_twin(ctx, TwinId(uuid))
             .await?
             .map(Node::DigitalTwin),
@@ -196,12 +192,12 @@ mod tests {
 
     #[test]
     fn global_ids_round_trip_and_check_the_type() {
-        let id = NoteId(Uuid::new_v4());
+        let id = SkillId(Uuid::new_v4());
         let global = id.to_global();
-        assert_eq!(NoteId::from_global(&global).ok(), Some(id));
-        assert_eq!(decode(&global), Some(("Note".to_owned(), id.0)));
+        assert_eq!(SkillId::from_global(&global).ok(), Some(id));
+        assert_eq!(decode(&global), Some(("Skill".to_owned(), id.0)));
         let other_type = ID(URL_SAFE_NO_PAD.encode(format!("User:{}", id.0)));
-        assert!(NoteId::from_global(&other_type).is_err());
-        assert!(NoteId::from_global(&ID("garbage".into())).is_err());
+        assert!(SkillId::from_global(&other_type).is_err());
+        assert!(SkillId::from_global(&ID("garbage".into())).is_err());
     }
 }

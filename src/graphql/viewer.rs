@@ -58,6 +58,17 @@ impl Viewer {
         matches!(self, Viewer::User(SignedIn { is_admin: true, .. }))
     }
 
+    /// `Ok` for an admin; `UNAUTHENTICATED` for anonymous viewers, `FORBIDDEN` for
+    /// everyone else.
+    pub fn require_admin(&self) -> Result<&SignedIn, AppError> {
+        let signed_in = self.require_user()?;
+        if signed_in.is_admin {
+            Ok(signed_in)
+        } else {
+            Err(AppError::Forbidden("only admins may do this".to_owned()))
+        }
+    }
+
     /// Whether the viewer is this user or an admin: who may see private fields.
     pub fn is_self_or_admin(&self, user: UserId) -> bool {
         self.user_id() == Some(user) || self.is_admin()

@@ -82,7 +82,7 @@ pub struct CollectionSpec {
 pub struct IndexSpec {
     /// Index name, stable so re-applying is idempotent.
     pub name: String,
-    /// Key pattern, e.g. `{ "note_id": 1, "version": -1 }`.
+    /// Key pattern, e.g. `{ "prd_id": 1, "version": -1 }`.
     pub key: Document,
     /// Unique index.
     #[serde(default)]
@@ -124,6 +124,26 @@ pub fn embedded_specs() -> anyhow::Result<Vec<CollectionSpec>> {
             Ok(spec)
         })
         .collect()
+}
+
+/// Collections braid no longer has, dropped by `braid migrate` (idempotently): a
+/// collection leaves `mongo-indexes/` and is named here.
+pub const RETIRED_COLLECTIONS: &[&str] = &["note_revisions"];
+
+/// Drops the retired collections that still exist; their names.
+pub async fn drop_retired(db: &Database) -> anyhow::Result<Vec<&'static str>> {
+    let existing = db.list_collection_names().await?;
+    let mut dropped = Vec::new();
+    for name in RETIRED_COLLECTIONS {
+        if existing.iter().any(|e| e == name) {
+            db.collection::<Document>(name)
+                .drop()
+                .await
+                .with_context(|| format!("dropping the retired collection {name}"))?;
+            dropped.push(*name);
+        }
+    }
+    Ok(dropped)
 }
 
 /// Creates the collection with its validator (or updates the validator) and its indexes.

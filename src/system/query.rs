@@ -1,10 +1,11 @@
-//! `storeStatus` and `vectorCollections`.
+//! `storeStatus` and `vectorCollections`: live probes of the stores, for admins (each
+//! call reaches every store, so anonymous callers would have a free amplifier).
 
 use async_graphql::{Context, Object, SimpleObject};
 
 use crate::{
     error::AppError,
-    graphql,
+    graphql::{self, viewer::Viewer},
     state::AppState,
     stores::{self, Store, qdrant},
 };
@@ -37,27 +38,34 @@ pub struct SystemQuery;
 
 #[Object]
 impl SystemQuery {
-    /// Pings every store now (concurrently) and reports each one's health.
+    /// Pings every store now (concurrently) and reports each one's health. Admins only
+    /// (load balancers probe `/readyz`): `null` with
+    /// `FORBIDDEN` or `UNAUTHENTICATED` for everyone else.
     #[graphql(cache_control(no_cache))]
-    async fn store_status(&self, ctx: &Context<'_>) -> Result<Vec<StoreStatus>, AppError> {
+    async fn store_status(&self, ctx: &Context<'_>) -> Result<Option<Vec<StoreStatus>>, AppError> {
+        graphql::data::<Viewer>(ctx)?.require_admin()?;
         let state = graphql::data::<AppState>(ctx)?;
-        Ok(stores::check_all(state)
-            .await
-            .into_iter()
-            .map(|h| StoreStatus {
-                store: h.store,
-                up: h.up,
-                latency_ms: h.latency_ms,
-            })
-            .collect())
+        Ok(Some(
+            stores::check_all(state)
+                .await
+                .into_iter()
+                .map(|h| StoreStatus {
+                    store: h.store,
+                    up: h.up,
+                    latency_ms: h.latency_ms,
+                })
+                .collect(),
+        ))
     }
 
-    /// The vector collections braid declares, read live from Qdrant.
+    /// The vector collections braid declares, read live from Qdrant. Admins only:
+    /// `null` with `FORBIDDEN` or `UNAUTHENTICATED` for everyone else.
     #[graphql(cache_control(no_cache))]
     async fn vector_collections(
         &self,
         ctx: &Context<'_>,
-    ) -> Result<Vec<VectorCollection>, AppError> {
+    ) -> Result<Option<Vec<VectorCollection>>, AppError> {
+        graphql::data::<Viewer>(ctx)?.require_admin()?;
         let state = graphql::data::<AppState>(ctx)?;
         let mut collections = Vec::new();
         for declared in qdrant::COLLECTIONS {
@@ -75,6 +83,6 @@ impl SystemQuery {
                 points_count,
             });
         }
-        Ok(collections)
+        Ok(Some(collections))
     }
 }

@@ -21,25 +21,32 @@ async fn graphql_http_audit_passes_every_must_and_should() {
     assert!(stdout.contains("AUDIT "), "{stdout}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn graphql_ws_client() {
+/// Runs a WebSocket client script against a served app: it subscribes to `jobPosted`
+/// and publishes draft jobs (as their employer) until it hears one.
+async fn websocket_client(script: &'static str) -> String {
     let app = TestApp::new().await;
     let served = app.serve().await;
-    let args = [served.ws_url(), served.url("/graphql")];
-    let stdout = tokio::task::spawn_blocking(move || node("transport-ws.mjs", &args))
+    let (employer, drafts) = crate::hiring::draft_jobs(&app, 30).await;
+    let args = [
+        served.ws_url(),
+        served.url("/graphql"),
+        employer,
+        drafts.join(","),
+    ];
+    tokio::task::spawn_blocking(move || node(script, &args))
         .await
-        .expect("joined");
+        .expect("joined")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graphql_ws_client() {
+    let stdout = websocket_client("transport-ws.mjs").await;
     assert!(stdout.contains("4 scenarios passed"), "{stdout}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn subscriptions_transport_ws_client() {
-    let app = TestApp::new().await;
-    let served = app.serve().await;
-    let args = [served.ws_url(), served.url("/graphql")];
-    let stdout = tokio::task::spawn_blocking(move || node("legacy-ws.mjs", &args))
-        .await
-        .expect("joined");
+    let stdout = websocket_client("legacy-ws.mjs").await;
     assert!(stdout.contains("3 scenarios passed"), "{stdout}");
 }
 

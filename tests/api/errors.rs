@@ -7,7 +7,7 @@ use braid::{
     error::{AppError, ErrorCode, finish_server_error},
     stores::Store,
 };
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::harness::{TestApp, repo_root};
 
@@ -85,7 +85,9 @@ fn internal_errors_never_show_their_details() {
 #[tokio::test]
 async fn an_operation_past_its_time_limit_times_out() {
     let app = TestApp::with_config(|config| config.request_timeout_ms = 0).await;
-    let response = app.graphql("{ storeStatus { up } }", json!({})).await;
+    let response = app
+        .graphql("{ skills(first: 1) { name } }", json!({}))
+        .await;
     assert_eq!(
         response["errors"][0]["extensions"]["code"], "TIMEOUT",
         "{response}"
@@ -95,7 +97,7 @@ async fn an_operation_past_its_time_limit_times_out() {
 #[tokio::test]
 async fn parse_and_validation_errors_have_codes() {
     let app = TestApp::new().await;
-    let parse = app.graphql("{ notes {", json!({})).await;
+    let parse = app.graphql("{ jobs {", json!({})).await;
     assert_eq!(
         parse["errors"][0]["extensions"]["code"],
         "GRAPHQL_PARSE_FAILED"
@@ -107,7 +109,7 @@ async fn parse_and_validation_errors_have_codes() {
     );
     let deep = app
         .graphql(
-            "{ notes { edges { node { revisions { body } } } } }",
+            "{ jobs { edges { node { organization { members { user { username } } } } } } }",
             json!({}),
         )
         .await;
@@ -116,4 +118,154 @@ async fn parse_and_validation_errors_have_codes() {
         serde_json::Value::Null,
         "within the depth limit: {deep}"
     );
+}
+
+#[tokio::test]
+async fn a_failed_field_is_null_in_data_where_the_spec_puts_it() {
+    let app = TestApp::new().await;
+    // A nullable root field: present and null, beside the fields that resolved.
+    let malformed = app
+        .graphql("{ __typename job(id: \"not-an-id\") { id } }", json!({}))
+        .await;
+    assert_eq!(
+        malformed["data"],
+        json!({ "__typename": "Query", "job": null }),
+        "{malformed}"
+    );
+    assert_eq!(malformed["errors"][0]["path"], json!(["job"]));
+    assert_eq!(
+        malformed["errors"][0]["extensions"]["code"],
+        "BAD_USER_INPUT"
+    );
+
+    // Aliases are followed: the null lands under the response key.
+    let aliased = app
+        .graphql(
+            "{ first: job(id: \"x\") { id } second: __typename }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        aliased["data"],
+        json!({ "first": null, "second": "Query" }),
+        "{aliased}"
+    );
+
+    // A non-null root field nulls `data` itself.
+    let non_null = app
+        .graphql(
+            "{ __typename myApplications { edges { cursor } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(non_null["data"], Value::Null, "{non_null}");
+    assert_eq!(
+        non_null["errors"][0]["extensions"]["code"],
+        "UNAUTHENTICATED"
+    );
+    assert_eq!(non_null["errors"][0]["path"], json!(["myApplications"]));
+
+    // Nested, in a list, through a fragment: each failed field is null in its object.
+    let (employer, drafts) = crate::hiring::draft_jobs(&app, 2).await;
+    for job in &drafts {
+        crate::hiring::publish(&app, &employer, job).await;
+    }
+    let nested = app
+        .graphql(
+            "fragment Guarded on Job { recommendedCandidates { score } } { jobs(first: 5) { edges { node { title ...Guarded } } } }",
+            json!({}),
+        )
+        .await;
+    let edges = nested["data"]["jobs"]["edges"].as_array().expect("edges");
+    assert_eq!(edges.len(), 2, "{nested}");
+    for edge in edges {
+        let node = edge["node"].as_object().expect("a job");
+        assert_eq!(
+            node.get("recommendedCandidates"),
+            Some(&Value::Null),
+            "{nested}"
+        );
+        assert!(node["title"].is_string());
+    }
+    assert_eq!(nested["errors"].as_array().map(Vec::len), Some(2));
+}
+
+#[tokio::test]
+async fn a_nul_character_in_any_text_is_bad_user_input() {
+    let app = TestApp::new().await;
+    let (token, _) = app.register("nul.writer", "INDIVIDUAL").await;
+    let literal = [
+        r#"{ users(filter: { search: "a\u0000b" }) { edges { cursor } } }"#,
+        r#"{ jobs(filter: { search: "a\u0000b" }) { edges { cursor } } }"#,
+    ];
+    for query in literal {
+        let refused = app.graphql(query, json!({})).await;
+        assert_eq!(
+            refused["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+            "{refused}"
+        );
+        assert_eq!(
+            refused["data"],
+            Value::Null,
+            "refused before execution: {refused}"
+        );
+    }
+    let mutation = "mutation($input: ProfileInput!) { updateProfile(input: $input) { headline } }";
+    let refused = app
+        .graphql_as(
+            &token,
+            mutation,
+            json!({ "input": { "headline": "zero\u{0}byte" } }),
+        )
+        .await;
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{refused}"
+    );
+    assert!(
+        refused["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("$input") && m.contains("U+0000")),
+        "{refused}"
+    );
+    // Ordinary text, escapes included, still goes through.
+    let fine = app
+        .graphql_as(
+            &token,
+            mutation,
+            json!({ "input": { "headline": "Rust \\u0000 café" } }),
+        )
+        .await;
+    assert_eq!(fine["errors"], Value::Null, "{fine}");
+}
+
+#[tokio::test]
+async fn a_constraint_nobody_mapped_reaches_clients_without_its_name() {
+    let app = TestApp::new().await;
+    let violations = [
+        (
+            "insert into skills (id, name) values (gen_random_uuid(), '')",
+            "BAD_USER_INPUT",
+        ),
+        (
+            "insert into job_skills (job_id, skill_id) values (gen_random_uuid(), gen_random_uuid())",
+            "BAD_USER_INPUT",
+        ),
+    ];
+    for (statement, code) in violations {
+        let error = sqlx::query(statement)
+            .execute(&app.state.pg)
+            .await
+            .expect_err("the database refuses it");
+        let constraint = braid::error::violated_constraint(&error)
+            .expect("a constraint violation")
+            .to_owned();
+        let finished = finished(AppError::from(error));
+        assert_eq!(ErrorCode::of(&finished).map(ErrorCode::as_str), Some(code));
+        assert!(
+            !finished.message.contains(&constraint),
+            "{constraint} leaked: {}",
+            finished.message
+        );
+    }
 }

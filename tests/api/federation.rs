@@ -123,7 +123,9 @@ async fn a_batch_of_representations_costs_a_fixed_number_of_statements() {
     let reader = app
         .reconfigured(|config| config.dataloader_delay_ms = 250)
         .await;
-    reader.graphql("{ storeStatus { store } }", json!({})).await;
+    reader
+        .graphql("{ skills(first: 1) { name } }", json!({}))
+        .await;
 
     let (many, many_count) = count_statements(reader.graphql(
         ENTITIES,

@@ -71,6 +71,25 @@ pub(crate) async fn job(
     id
 }
 
+/// An employer's token and `count` draft jobs of their organization: each publication
+/// is one `jobPosted` event, for tests that need a public event to poll with.
+pub(crate) async fn draft_jobs(app: &TestApp, count: usize) -> (String, Vec<String>) {
+    let (owner, _) = app.register("board.owner", "EMPLOYER").await;
+    let org = organization(app, &owner, "Board").await;
+    let mut jobs = Vec::with_capacity(count);
+    for n in 0..count {
+        let input = job_input(&format!("Engineer {n}"), "Posted to the board.");
+        jobs.push(job(app, &owner, &org, input, false).await);
+    }
+    (owner, jobs)
+}
+
+/// Publishes a draft job (`jobPosted` announces it).
+pub(crate) async fn publish(app: &TestApp, token: &str, job: &str) {
+    let published = app.graphql_as(token, PUBLISH, json!({ "id": job })).await;
+    assert_eq!(ok(&published, "publishJob")["status"], "PUBLISHED");
+}
+
 /// An organization with an owner, an admin and a member, and a published job.
 struct Hiring {
     owner: String,

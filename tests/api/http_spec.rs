@@ -135,7 +135,7 @@ async fn get_runs_queries_but_not_mutations() {
         .query(&[
             (
                 "query",
-                "query Q($first: Int) { notes(first: $first) { edges { cursor } } }",
+                "query Q($first: Int) { skills(first: $first) { name } }",
             ),
             ("variables", "{\"first\":1}"),
         ])
@@ -146,12 +146,12 @@ async fn get_runs_queries_but_not_mutations() {
     assert_eq!(query.status(), StatusCode::OK);
     assert_eq!(
         query.json::<Value>().await.expect("json"),
-        json!({ "data": { "notes": { "edges": [] } } })
+        json!({ "data": { "skills": [] } })
     );
 
     let mutation = client
         .get(&url)
-        .query(&[("query", "mutation { createNote(body: \"x\") { body } }")])
+        .query(&[("query", "mutation { register(input: { email: \"apq@example.com\", username: \"apq.user\", password: \"a long enough password\", role: INDIVIDUAL }) { user { username } } }")])
         .header(header::ACCEPT, GRAPHQL_RESPONSE)
         .send()
         .await
@@ -164,7 +164,7 @@ async fn get_runs_queries_but_not_mutations() {
             .and_then(|v| v.to_str().ok()),
         Some("POST")
     );
-    let count: i64 = sqlx::query_scalar("select count(*) from notes")
+    let count: i64 = sqlx::query_scalar("select count(*) from users")
         .fetch_one(&app.state.pg)
         .await
         .expect("count");
@@ -293,14 +293,26 @@ async fn health_readiness_and_metrics() {
 }
 
 #[tokio::test]
-async fn store_status_and_vector_collections_read_the_real_stores() {
+async fn store_status_and_vector_collections_read_the_real_stores_for_admins_only() {
     let app = TestApp::new().await;
-    let response = app
-        .graphql(
-            "{ storeStatus { store up latencyMs } vectorCollections { name exists pointsCount } }",
-            json!({}),
-        )
-        .await;
+    let probes =
+        "{ storeStatus { store up latencyMs } vectorCollections { name exists pointsCount } }";
+    // Each call reaches every store: not for anonymous callers or ordinary users.
+    let anonymous = app.graphql(probes, json!({})).await;
+    assert_eq!(
+        anonymous["data"],
+        json!({ "storeStatus": null, "vectorCollections": null }),
+        "{anonymous}"
+    );
+    assert_eq!(
+        anonymous["errors"][0]["extensions"]["code"],
+        "UNAUTHENTICATED"
+    );
+    let (user, _) = app.register("plain.user", "INDIVIDUAL").await;
+    let refused = app.graphql_as(&user, probes, json!({})).await;
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "FORBIDDEN");
+    let (admin, _) = app.register_admin("ops.admin").await;
+    let response = app.graphql_as(&admin, probes, json!({})).await;
     assert_eq!(response["errors"], Value::Null, "{response}");
     let stores: Vec<_> = response["data"]["storeStatus"]
         .as_array()

@@ -52,11 +52,11 @@ async fn document_limits_refuse_before_execution() {
             "aliases",
         ),
         (
-            "fragment F on Query { a: __typename b: __typename } { ...F x: storeStatus { up } ... on Query { ...F } }",
+            "fragment F on Query { a: __typename b: __typename } { ...F x: skills { name } ... on Query { ...F } }",
             "aliases",
         ),
         (
-            "{ storeStatus { up } vectorCollections { name } notes { edges { cursor } } }",
+            "{ jobs { edges { cursor } } skills { name } users { edges { cursor } } }",
             "root fields",
         ),
         (
@@ -64,7 +64,7 @@ async fn document_limits_refuse_before_execution() {
             "aliases of a named operation sent without operationName",
         ),
         (
-            "{ notes { edges { node { revisions { body } } } } }",
+            "{ jobs { edges { node { organization { name } } } } }",
             "depth",
         ),
         (
@@ -87,6 +87,87 @@ async fn document_limits_refuse_before_execution() {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "small pages pass: {body}");
+}
+
+/// `levels` fragments, each spreading the one before twice: 2^levels fields once
+/// expanded, in a document of about 40 bytes a level. At the root, or inside `job`.
+fn doubling_fragments(levels: u32, inside_a_field: bool) -> String {
+    let on = if inside_a_field { "Job" } else { "Query" };
+    let mut query = format!("fragment F0 on {on} {{ __typename }}\n");
+    for n in 1..=levels {
+        query.push_str(&format!(
+            "fragment F{n} on {on} {{ ...F{m} ...F{m} }}\n",
+            m = n - 1
+        ));
+    }
+    if inside_a_field {
+        query.push_str(&format!("{{ job(id: \"x\") {{ ...F{levels} }} }}"));
+    } else {
+        query.push_str(&format!("{{ ...F{levels} }}"));
+    }
+    query
+}
+
+#[tokio::test]
+async fn hostile_documents_are_refused_before_they_expand() {
+    let app = TestApp::new().await;
+    let served = app.serve().await;
+    let url = served.url("/graphql");
+    let too_many_fields = format!(
+        "{{ jobs {{ edges {{ node {{ {} }} }} }} }}",
+        "id ".repeat(2_001)
+    );
+    let too_many_fragments = (0..=100)
+        .map(|n| format!("fragment G{n} on Query {{ __typename }}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n{ ...G0 }";
+    let cases = [
+        (doubling_fragments(24, false), "root fields"),
+        (doubling_fragments(30, false), "root fields"),
+        (
+            doubling_fragments(24, true),
+            "fields with its fragments expanded",
+        ),
+        (too_many_fields, "fields with its fragments expanded"),
+        (too_many_fragments, "fragments"),
+        (
+            format!("{{ __typename }} #{}", "x".repeat(70_000)),
+            "bytes long",
+        ),
+    ];
+    for (query, what) in &cases {
+        let (status, body) = post(&url, None, query).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{what}: {body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"],
+            "GRAPHQL_VALIDATION_FAILED"
+        );
+        let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(what), "{what}: {message}");
+    }
+
+    // Many at once are all refused, and the server keeps answering its health check.
+    let hostile = doubling_fragments(30, false);
+    let refusals =
+        futures::future::join_all((0..50).map(|_| async { post(&url, None, &hostile).await.0 }));
+    let health = async {
+        reqwest::get(served.url("/healthz"))
+            .await
+            .expect("health check")
+            .status()
+    };
+    let (refusals, health) = tokio::join!(refusals, health);
+    assert!(
+        refusals.iter().all(|s| *s == StatusCode::BAD_REQUEST),
+        "{refusals:?}"
+    );
+    assert_eq!(health, StatusCode::OK);
+
+    // Fragments used within the limits still run.
+    let (status, body) = post(&url, None, &doubling_fragments(4, false)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["data"]["__typename"], "Query");
 }
 
 #[tokio::test]

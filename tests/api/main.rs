@@ -16,7 +16,6 @@ mod identity;
 mod limits;
 mod messaging;
 mod migrations;
-mod notes;
 mod partners;
 mod people;
 mod persisted;

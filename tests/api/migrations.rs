@@ -23,11 +23,11 @@ async fn postgres_migrations_roll_back_and_forward() {
         .await
         .expect("rolling everything back");
     assert_eq!(reverted.len(), applied);
-    let notes_exists: bool = sqlx::query_scalar("select to_regclass('notes') is not null")
+    let users_exist: bool = sqlx::query_scalar("select to_regclass('users') is not null")
         .fetch_one(pool)
         .await
         .expect("query");
-    assert!(!notes_exists, "the notes table is gone after rolling back");
+    assert!(!users_exist, "the users table is gone after rolling back");
 
     postgres::migrate_up(pool)
         .await
@@ -47,27 +47,36 @@ async fn postgres_migrations_roll_back_and_forward() {
     let mut conn = PgConnection::connect(&app.state.config.database_url)
         .await
         .expect("connect");
-    sqlx::query("insert into notes (id, body) values (gen_random_uuid(), 'works')")
+    sqlx::query("insert into skills (id, name) values (gen_random_uuid(), 'works')")
         .execute(&mut conn)
         .await
         .expect("the schema is usable");
+    let notes_exist: bool = sqlx::query_scalar("select to_regclass('notes') is not null")
+        .fetch_one(&mut conn)
+        .await
+        .expect("query");
+    assert!(!notes_exist, "the retired notes table is gone");
 }
 
 #[tokio::test]
 async fn updated_at_is_maintained_by_the_trigger() {
     let app = TestApp::new().await;
     sqlx::query(
-        "insert into notes (id, body, created_at, updated_at)
-         values (gen_random_uuid(), 'a', now() - interval '1 day', now() - interval '1 day')",
+        "insert into users (id, username, email, password_hash, role, created_at, updated_at)
+         values (gen_random_uuid(), 'trigger-test', 'trigger@example.com', 'x', 'individual',
+                 now() - interval '1 day', now() - interval '1 day')",
     )
     .execute(&app.state.pg)
     .await
     .expect("insert");
     let (created, updated): (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) =
-        sqlx::query_as("update notes set body = 'b' returning created_at, updated_at")
-            .fetch_one(&app.state.pg)
-            .await
-            .expect("update");
+        sqlx::query_as(
+            "update users set phone_number = '+1 555 0100' where username = 'trigger-test'
+             returning created_at, updated_at",
+        )
+        .fetch_one(&app.state.pg)
+        .await
+        .expect("update");
     assert!(
         updated > created + chrono::Duration::hours(23),
         "updated_at moved forward on update"
@@ -98,17 +107,30 @@ async fn mongo_specs_apply_idempotently_and_validate() {
             );
         }
     }
-    let revisions = app
-        .state
-        .mongo
-        .collection::<bson::Document>("note_revisions");
-    let invalid = revisions
-        .insert_one(doc! { "_id": 1, "note_id": "not a uuid", "version": 0 })
+    let prds = app.state.mongo.collection::<bson::Document>("prd_docs");
+    let invalid = prds
+        .insert_one(doc! { "_id": 1, "requirement_id": "not a uuid", "current_version": 0 })
         .await;
     assert!(
         invalid.is_err(),
-        "the $jsonSchema validator refuses a malformed revision"
+        "the $jsonSchema validator refuses a malformed PRD"
     );
+
+    // A retired collection left by an older braid is dropped by the next migrate.
+    app.state
+        .mongo
+        .collection::<bson::Document>("note_revisions")
+        .insert_one(doc! { "body": "left over" })
+        .await
+        .expect("an old collection");
+    migrate::apply_all(&app.state).await.expect("migrate");
+    let names = app
+        .state
+        .mongo
+        .list_collection_names()
+        .await
+        .expect("collections");
+    assert!(!names.iter().any(|n| n == "note_revisions"), "{names:?}");
 
     let collections = app
         .state

@@ -115,7 +115,7 @@ async fn a_persisted_mutation_still_needs_post() {
     let served = app.serve().await;
     let url = served.url("/graphql");
     let client = Client::new();
-    let mutation = "mutation { createNote(body: \"via apq\") { body } }";
+    let mutation = "mutation { register(input: { email: \"apq@example.com\", username: \"apq.user\", password: \"a long enough password\", role: INDIVIDUAL }) { user { username } } }";
     let hash = sha256(mutation);
     let created: Value = client
         .post(&url)
@@ -126,7 +126,10 @@ async fn a_persisted_mutation_still_needs_post() {
         .json()
         .await
         .expect("json");
-    assert_eq!(created["data"]["createNote"]["body"], "via apq");
+    assert_eq!(
+        created["data"]["register"]["user"]["username"], "apq.user",
+        "{created}"
+    );
     let extensions = persisted(&hash).to_string();
     let by_get = client
         .get(&url)
@@ -135,7 +138,7 @@ async fn a_persisted_mutation_still_needs_post() {
         .await
         .expect("sent");
     assert_eq!(by_get.status(), StatusCode::METHOD_NOT_ALLOWED);
-    let count: i64 = sqlx::query_scalar("select count(*) from notes")
+    let count: i64 = sqlx::query_scalar("select count(*) from users")
         .fetch_one(&app.state.pg)
         .await
         .expect("count");

@@ -30,6 +30,9 @@ impl Drop for Live {
     }
 }
 
+/// The public job board feed.
+const JOB_POSTED: &str = "subscription { jobPosted { title } }";
+
 /// Starts a subscription as `token` (anonymous when `None`) and waits until it is
 /// registered with the hub, or has answered (an error on subscribe).
 async fn live(app: &TestApp, token: Option<&str>, query: &str, variables: Value) -> Live {
@@ -402,26 +405,123 @@ async fn project_document_changed_reports_each_document() {
 }
 
 #[tokio::test]
+async fn job_posted_is_public_and_filters_by_skill_and_remote_type() {
+    let app = TestApp::new().await;
+    let (admin, _) = app.register_admin("board.curator").await;
+    let skill = app
+        .graphql_as(
+            &admin,
+            "mutation { createSkill(name: \"Rust\") { id } }",
+            json!({}),
+        )
+        .await;
+    let rust = id_at(&skill, "createSkill").to_owned();
+    let (employer, _) = app.register("board.employer", "EMPLOYER").await;
+    let org = crate::hiring::organization(&app, &employer, "Feed").await;
+    let draft = |title: &str, remote: &str, skills: Value| {
+        let mut input = crate::hiring::job_input(title, "On the board.");
+        input["remoteType"] = json!(remote);
+        input["skills"] = skills;
+        input
+    };
+    let on_site = crate::hiring::job(
+        &app,
+        &employer,
+        &org,
+        draft("On site", "ON_SITE", json!([])),
+        false,
+    )
+    .await;
+    let remote_rust = crate::hiring::job(
+        &app,
+        &employer,
+        &org,
+        draft("Remote Rust", "REMOTE", json!([{ "skillId": rust }])),
+        false,
+    )
+    .await;
+
+    let mut everything = live(&app, None, JOB_POSTED, json!({})).await;
+    let mut remote = live(
+        &app,
+        None,
+        "subscription { jobPosted(remoteType: REMOTE) { title } }",
+        json!({}),
+    )
+    .await;
+    let mut by_skill = live(
+        &app,
+        None,
+        "subscription($s: [ID!]) { jobPosted(skillIds: $s) { title } }",
+        json!({ "s": [rust] }),
+    )
+    .await;
+    // A field the anonymous viewer may not read fails alone: `null` in the event, with
+    // its error, and the rest of the job is delivered.
+    let mut guarded = live(
+        &app,
+        None,
+        "subscription { jobPosted { title recommendedCandidates { score } } }",
+        json!({}),
+    )
+    .await;
+
+    crate::hiring::publish(&app, &employer, &on_site).await;
+    assert_eq!(
+        everything.next().await["data"]["jobPosted"]["title"],
+        "On site"
+    );
+    let event = guarded.next().await;
+    assert_eq!(
+        event["data"],
+        json!({ "jobPosted": { "title": "On site", "recommendedCandidates": null } }),
+        "{event}"
+    );
+    assert_eq!(code(&event), "FORBIDDEN");
+    assert_eq!(
+        event["errors"][0]["path"],
+        json!(["jobPosted", "recommendedCandidates"])
+    );
+    remote.quiet().await;
+    by_skill.quiet().await;
+
+    crate::hiring::publish(&app, &employer, &remote_rust).await;
+    for feed in [&mut everything, &mut remote, &mut by_skill] {
+        assert_eq!(
+            feed.next().await["data"]["jobPosted"]["title"],
+            "Remote Rust"
+        );
+    }
+
+    let refused = app
+        .graphql(
+            "subscription { jobPosted(skillIds: [\"nope\"]) { title } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(code(&refused), "BAD_USER_INPUT", "{refused}");
+}
+
+#[tokio::test]
 async fn deliveries_stay_on_the_instance_while_the_events_reach_the_other() {
-    // Two hubs over the same stores (as two instances are): a note created on one
+    // Two hubs over the same stores (as two instances are): a job published on one
     // reaches a subscriber on the other, and each delivers its own events locally.
     let a = TestApp::new().await;
     let b = a.reconfigured(|_| {}).await;
-    let mut on_b = live(&b, None, "subscription { noteAdded { body } }", json!({})).await;
+    let (employer, drafts) = crate::hiring::draft_jobs(&a, 2).await;
+    let mut on_b = live(&b, None, JOB_POSTED, json!({})).await;
     wait_for(|| b.state.events.stats().redis_topics == 1).await;
-    a.graphql(
-        "mutation { createNote(body: \"from a\") { id } }",
-        json!({}),
-    )
-    .await;
-    assert_eq!(on_b.next().await["data"]["noteAdded"]["body"], "from a");
-    b.graphql(
-        "mutation { createNote(body: \"from b\") { id } }",
-        json!({}),
-    )
-    .await;
+    crate::hiring::publish(&a, &employer, &drafts[0]).await;
+    assert_eq!(
+        on_b.next().await["data"]["jobPosted"]["title"],
+        "Engineer 0"
+    );
+    crate::hiring::publish(&b, &employer, &drafts[1]).await;
     // Delivered once, locally (the echo from Redis is ignored).
-    assert_eq!(on_b.next().await["data"]["noteAdded"]["body"], "from b");
+    assert_eq!(
+        on_b.next().await["data"]["jobPosted"]["title"],
+        "Engineer 1"
+    );
     on_b.quiet().await;
     drop(on_b);
     wait_for(|| b.state.events.stats() == idle_stats(true)).await;
@@ -503,25 +603,25 @@ async fn local_delivery_survives_a_redis_outage_and_the_hub_reconnects() {
     let url = format!("redis://127.0.0.1:{}", redis.port);
     let a = TestApp::with_config(|c| c.redis_url = url.clone()).await;
     let b = a.reconfigured(|_| {}).await;
-    let mut on_b = live(&b, None, "subscription { noteAdded { body } }", json!({})).await;
+    let (employer, drafts) = crate::hiring::draft_jobs(&a, 60).await;
+    let mut drafts = drafts.into_iter();
+    let mut on_b = live(&b, None, JOB_POSTED, json!({})).await;
     wait_for(|| b.state.events.stats().redis_topics == 1).await;
-    a.graphql(
-        "mutation { createNote(body: \"before\") { id } }",
-        json!({}),
-    )
-    .await;
-    assert_eq!(on_b.next().await["data"]["noteAdded"]["body"], "before");
+    let job = drafts.next().expect("a draft");
+    crate::hiring::publish(&a, &employer, &job).await;
+    assert_eq!(
+        on_b.next().await["data"]["jobPosted"]["title"],
+        "Engineer 0"
+    );
 
     redis.stop();
     wait_for(|| !b.state.events.stats().redis_connected).await;
-    let created = b
-        .graphql(
-            "mutation { createNote(body: \"during\") { id } }",
-            json!({}),
-        )
-        .await;
-    assert!(created["errors"].is_null(), "{created}");
-    assert_eq!(on_b.next().await["data"]["noteAdded"]["body"], "during");
+    let job = drafts.next().expect("a draft");
+    crate::hiring::publish(&b, &employer, &job).await;
+    assert_eq!(
+        on_b.next().await["data"]["jobPosted"]["title"],
+        "Engineer 1"
+    );
 
     let redis = OwnRedis::start(redis.port);
     wait_for(|| {
@@ -532,12 +632,12 @@ async fn local_delivery_survives_a_redis_outage_and_the_hub_reconnects() {
     // A's publisher is back once its own connection is: retry until B hears one.
     let started = Instant::now();
     loop {
-        a.graphql("mutation { createNote(body: \"after\") { id } }", json!({}))
-            .await;
+        let job = drafts.next().expect("drafts to publish until B hears one");
+        crate::hiring::publish(&a, &employer, &job).await;
         if let Ok(Some(event)) =
             tokio::time::timeout(Duration::from_millis(300), on_b.events.recv()).await
         {
-            assert_eq!(event["data"]["noteAdded"]["body"], "after");
+            assert!(event["data"]["jobPosted"]["title"].is_string(), "{event}");
             break;
         }
         assert!(
@@ -600,7 +700,7 @@ async fn next(socket: &mut Socket) -> Value {
 async fn a_thousand_connections_leave_no_task_or_topic_behind() {
     let app = TestApp::new().await;
     let served = app.serve().await;
-    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { noteAdded { body } }" } });
+    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": JOB_POSTED } });
     let cycle = |close: bool| {
         let url = served.ws_url();
         let subscribe = subscribe.clone();
@@ -631,7 +731,7 @@ async fn a_thousand_connections_leave_no_task_or_topic_behind() {
     }
     wait_for(|| tasks() <= before).await;
     wait_for(|| app.state.events.stats() == idle_stats(true)).await;
-    let channel = braid::events::Topic::Notes.channel(app.state.redis.prefix());
+    let channel = braid::events::Topic::JobBoard.channel(app.state.redis.prefix());
     let (_, subscribers): (String, i64) = app
         .state
         .redis

@@ -96,18 +96,6 @@ async fn readyz(served: &Served) -> (StatusCode, Value) {
     (status, response.json().await.expect("json"))
 }
 
-async fn graphql(served: &Served, query: &str) -> Value {
-    reqwest::Client::new()
-        .post(served.url("/graphql"))
-        .json(&json!({ "query": query }))
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json")
-}
-
 #[tokio::test]
 async fn a_mongo_outage_fails_only_the_fields_that_need_it_and_heals() {
     let mut mongo = PrivateMongo::start();
@@ -118,12 +106,16 @@ async fn a_mongo_outage_fails_only_the_fields_that_need_it_and_heals() {
     })
     .await;
     let served = app.serve().await;
-    let created = graphql(
-        &served,
-        "mutation { createNote(body: \"before the outage\") { id } }",
-    )
-    .await;
+    let (token, _) = app.register("outage.owner", "INDIVIDUAL").await;
+    let created = app
+        .graphql_as(
+            &token,
+            "mutation { createTwin(input: { name: \"Steady\", config: { persona: \"before the outage\" } }) { id } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(created["errors"], Value::Null, "{created}");
+    let twin = created["data"]["createTwin"]["id"].clone();
     assert_eq!(readyz(&served).await.0, StatusCode::OK);
 
     mongo.kill();
@@ -132,39 +124,20 @@ async fn a_mongo_outage_fails_only_the_fields_that_need_it_and_heals() {
     assert_eq!(body["stores"]["mongodb"]["status"], "down");
     assert_eq!(body["stores"]["postgres"]["status"], "up");
 
-    // PostgreSQL fields still answer; the MongoDB field fails alone, with its code.
-    let partial = graphql(
-        &served,
-        "{ notes { edges { node { body revisions { version } } } } }",
-    )
-    .await;
-    let node = &partial["data"]["notes"]["edges"][0]["node"];
-    assert_eq!(node["body"], "before the outage", "{partial}");
-    assert_eq!(node["revisions"], Value::Null, "{partial}");
+    // PostgreSQL fields still answer; the MongoDB field fails alone, with its code, and
+    // is present in `data` as null.
+    let view = "query($id: ID!) { twin(id: $id) { name config { persona } } }";
+    let partial = app.graphql_as(&token, view, json!({ "id": twin })).await;
+    assert_eq!(
+        partial["data"],
+        json!({ "twin": { "name": "Steady", "config": null } }),
+        "{partial}"
+    );
     assert_eq!(
         partial["errors"][0]["extensions"]["code"], "STORE_UNAVAILABLE",
         "{partial}"
     );
-    assert_eq!(
-        partial["errors"][0]["path"],
-        json!(["notes", "edges", 0, "node", "revisions"])
-    );
-
-    // A write that needs MongoDB fails cleanly and leaves nothing behind in PostgreSQL.
-    let refused = graphql(
-        &served,
-        "mutation { createNote(body: \"during the outage\") { id } }",
-    )
-    .await;
-    assert_eq!(
-        refused["errors"][0]["extensions"]["code"], "STORE_UNAVAILABLE",
-        "{refused}"
-    );
-    let count: i64 = sqlx::query_scalar("select count(*) from notes")
-        .fetch_one(&app.state.pg)
-        .await
-        .expect("count");
-    assert_eq!(count, 1);
+    assert_eq!(partial["errors"][0]["path"], json!(["twin", "config"]));
 
     mongo.spawn();
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -176,14 +149,10 @@ async fn a_mongo_outage_fails_only_the_fields_that_need_it_and_heals() {
         assert!(Instant::now() < deadline, "braid did not recover: {body}");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let healed = graphql(
-        &served,
-        "{ notes { edges { node { revisions { body } } } } }",
-    )
-    .await;
+    let healed = app.graphql_as(&token, view, json!({ "id": twin })).await;
     assert_eq!(healed["errors"], Value::Null, "{healed}");
     assert_eq!(
-        healed["data"]["notes"]["edges"][0]["node"]["revisions"][0]["body"],
+        healed["data"]["twin"]["config"]["persona"],
         "before the outage"
     );
 }

@@ -115,15 +115,12 @@ async fn transport_ws_runs_queries_and_subscriptions() {
         "GRAPHQL_VALIDATION_FAILED"
     );
 
-    send(&mut socket, json!({ "id": "s", "type": "subscribe", "payload": { "query": "subscription { noteAdded { body } }" } })).await;
-    // The subscription is registered once its Redis subscription is: poll by creating notes.
+    send(&mut socket, json!({ "id": "s", "type": "subscribe", "payload": { "query": "subscription { jobPosted { title } }" } })).await;
+    // The subscription is registered once its Redis subscription is: poll by publishing.
+    let (employer, drafts) = crate::hiring::draft_jobs(&app, 20).await;
     let mut received = None;
-    for attempt in 0..50 {
-        app.graphql(
-            "mutation($b: String!) { createNote(body: $b) { body } }",
-            json!({ "b": format!("hello {attempt}") }),
-        )
-        .await;
+    for job in &drafts {
+        crate::hiring::publish(&app, &employer, job).await;
         if let Ok(Ok(message)) =
             tokio::time::timeout(Duration::from_millis(200), next(&mut socket)).await
         {
@@ -131,13 +128,13 @@ async fn transport_ws_runs_queries_and_subscriptions() {
             break;
         }
     }
-    let message = received.expect("a noteAdded event");
+    let message = received.expect("a jobPosted event");
     assert_eq!(message["id"], "s");
     assert_eq!(message["type"], "next");
     assert!(
-        message["payload"]["data"]["noteAdded"]["body"]
+        message["payload"]["data"]["jobPosted"]["title"]
             .as_str()
-            .is_some_and(|b| b.starts_with("hello"))
+            .is_some_and(|b| b.starts_with("Engineer"))
     );
 
     send(&mut socket, json!({ "id": "s", "type": "complete" })).await;
@@ -148,7 +145,7 @@ async fn transport_ws_runs_queries_and_subscriptions() {
     )
     .await;
     let mut reused = next(&mut socket).await.expect("a message");
-    while reused["type"] == "next" && reused["payload"]["data"].get("noteAdded").is_some() {
+    while reused["type"] == "next" && reused["payload"]["data"].get("jobPosted").is_some() {
         reused = next(&mut socket).await.expect("a message");
     }
     assert_eq!(reused["payload"]["data"]["__typename"], "Query", "{reused}");
@@ -202,7 +199,7 @@ async fn transport_ws_close_codes() {
 
     // 4409: a second subscribe with the id of a running operation.
     let mut socket = initialised(&served).await;
-    let subscribe = json!({ "id": "dup", "type": "subscribe", "payload": { "query": "subscription { noteAdded { body } }" } });
+    let subscribe = json!({ "id": "dup", "type": "subscribe", "payload": { "query": "subscription { jobPosted { title } }" } });
     send(&mut socket, subscribe.clone()).await;
     send(&mut socket, subscribe).await;
     expect_close(&mut socket, 4409).await;

@@ -20,11 +20,11 @@ const sha256 = (text) => createHash('sha256').update(text).digest('hex');
 const link = createPersistedQueryLink({ sha256, useGETForHashedQueries: true }).concat(new HttpLink({ uri: url, fetch: recordingFetch }));
 const client = new ApolloClient({ link, cache: new InMemoryCache(), defaultOptions: { query: { fetchPolicy: 'no-cache' } } });
 
-const query = gql`query StoreStatus { storeStatus { store up } }`;
+const query = gql`query Skills { skills(first: 2) { name } }`;
 const first = await client.query({ query });
-assert.equal(first.data.storeStatus.length, 4);
+assert.ok(Array.isArray(first.data.skills), JSON.stringify(first));
 const second = await client.query({ query });
-assert.equal(second.data.storeStatus.length, 4);
+assert.ok(Array.isArray(second.data.skills), JSON.stringify(second));
 
 // First query: hash only (miss), then hash + text. Second query: hash only (hit).
 assert.deepEqual(seen.map((s) => s.hasQuery), [false, true, false], JSON.stringify(seen));

@@ -1,10 +1,11 @@
 // The subscriptions-transport-ws client (legacy graphql-ws protocol) against braid.
-// Usage: node legacy-ws.mjs ws://127.0.0.1:PORT/graphql/ws http://127.0.0.1:PORT/graphql
+// Usage: node legacy-ws.mjs WS_URL HTTP_URL EMPLOYER_TOKEN DRAFT_JOB_IDS (comma-separated)
 import assert from 'node:assert/strict';
 import { SubscriptionClient } from 'subscriptions-transport-ws';
 import WebSocket from 'ws';
 
-const [wsUrl, httpUrl] = process.argv.slice(2);
+const [wsUrl, httpUrl, employer, drafts] = process.argv.slice(2);
+const jobs = drafts.split(',');
 
 function next(observable) {
   return new Promise((resolve, reject) => {
@@ -19,20 +20,21 @@ const client = new SubscriptionClient(wsUrl, { reconnect: false }, WebSocket);
 assert.deepEqual(await next(client.request({ query: '{ __typename }' })), { data: { __typename: 'Query' } });
 
 const events = [];
-const subscription = client.request({ query: 'subscription { noteAdded { body } }' }).subscribe({
+const subscription = client.request({ query: 'subscription { jobPosted { title } }' }).subscribe({
   next: (value) => events.push(value),
 });
-for (let attempt = 0; attempt < 50 && events.length === 0; attempt += 1) {
+for (const job of jobs) {
+  if (events.length > 0) break;
   const response = await fetch(httpUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: 'mutation($b: String!) { createNote(body: $b) { id } }', variables: { b: `legacy ${attempt}` } }),
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${employer}` },
+    body: JSON.stringify({ query: 'mutation($id: ID!) { publishJob(id: $id) { id } }', variables: { id: job } }),
   });
   assert.equal(response.status, 200);
   await new Promise((resolve) => setTimeout(resolve, 200));
 }
-assert.ok(events.length > 0, 'a noteAdded event arrives');
-assert.match(events[0].data.noteAdded.body, /^legacy/);
+assert.ok(events.length > 0, 'a jobPosted event arrives');
+assert.match(events[0].data.jobPosted.title, /^Engineer/);
 subscription.unsubscribe();
 client.close();
 

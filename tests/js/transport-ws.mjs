@@ -1,10 +1,11 @@
 // The graphql-ws client (graphql-transport-ws protocol) against braid.
-// Usage: node transport-ws.mjs ws://127.0.0.1:PORT/graphql/ws http://127.0.0.1:PORT/graphql
+// Usage: node transport-ws.mjs WS_URL HTTP_URL EMPLOYER_TOKEN DRAFT_JOB_IDS (comma-separated)
 import assert from 'node:assert/strict';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
-const [wsUrl, httpUrl] = process.argv.slice(2);
+const [wsUrl, httpUrl, employer, drafts] = process.argv.slice(2);
+const jobs = drafts.split(',');
 
 function client(connectionParams) {
   return createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: true });
@@ -17,29 +18,32 @@ async function first(c, payload) {
   return value;
 }
 
-async function createNote(body) {
+async function publishJob(id) {
   const response = await fetch(httpUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
-    body: JSON.stringify({ query: 'mutation($b: String!) { createNote(body: $b) { id } }', variables: { b: body } }),
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', authorization: `Bearer ${employer}` },
+    body: JSON.stringify({ query: 'mutation($id: ID!) { publishJob(id: $id) { id } }', variables: { id } }),
   });
   assert.equal(response.status, 200);
+  const body = await response.json();
+  assert.equal(body.errors, undefined, JSON.stringify(body));
 }
 
 // A query over the socket.
 const ok = client();
 assert.deepEqual(await first(ok, { query: '{ __typename }' }), { data: { __typename: 'Query' } });
 
-// A subscription receives a note created over HTTP.
-const iterator = ok.iterate({ query: 'subscription { noteAdded { body } }' });
+// A subscription receives a job published over HTTP.
+const iterator = ok.iterate({ query: 'subscription { jobPosted { title } }' });
 const received = iterator.next();
 let event;
-for (let attempt = 0; attempt < 50 && !event; attempt += 1) {
-  await createNote(`from graphql-ws ${attempt}`);
+for (const job of jobs) {
+  await publishJob(job);
   event = await Promise.race([received, new Promise((resolve) => setTimeout(() => resolve(undefined), 200))]);
+  if (event) break;
 }
-assert.ok(event, 'a noteAdded event arrives');
-assert.match(event.value.data.noteAdded.body, /^from graphql-ws/);
+assert.ok(event, 'a jobPosted event arrives');
+assert.match(event.value.data.jobPosted.title, /^Engineer/);
 await iterator.return();
 
 // Validation errors reach the sink as GraphQL errors.

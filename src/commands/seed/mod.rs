@@ -20,7 +20,6 @@ use crate::{
     auth,
     config::Config,
     messaging::{self, MessageKind},
-    notes,
     profiles::{self, EducationInput, ExperienceInput, PortfolioProjectInput, ProfileInput},
     skills::{self, SetSkillInput, SkillCategory},
     state::AppState,
@@ -32,12 +31,6 @@ use crate::{
 pub const DEMO_PASSWORD: &str = "braid-demo-password";
 
 const PEOPLE: &str = include_str!("../../../seed/people.json");
-
-const DEMO_NOTES: &[&str] = &[
-    "Welcome to braid: this note lives in PostgreSQL, its history in MongoDB.",
-    "Try `subscription { noteAdded { body } }` in one GraphiQL tab and `createNote` in another.",
-    "Every list is a Relay connection: ask for `pageInfo { endCursor hasNextPage }`.",
-];
 
 /// A seeded account, as the domain seeds in this folder see it.
 #[derive(Clone, Debug)]
@@ -206,9 +199,6 @@ async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
     let experts = experts::seed(state, &demo_users)
         .await
         .context("seeding experts")?;
-    for body in DEMO_NOTES {
-        notes::create_note(state, body).await?;
-    }
     tracing::info!(
         users = people.users.len(),
         skills = people.skills.len(),
@@ -218,7 +208,6 @@ async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
         jobs,
         applications,
         projects,
-        notes = DEMO_NOTES.len(),
         expert_profiles = experts.profiles,
         knowledge_bases = experts.knowledge_bases,
         services = experts.services,

@@ -22,7 +22,7 @@ pub(super) fn refused(error: sqlx::Error) -> AppError {
             error
                 .as_database_error()
                 .map(|e| e.message().to_owned())
-                .unwrap_or_else(|| format!("{name}: this change of state is not allowed")),
+                .unwrap_or_else(|| "this change of state is not allowed".to_owned()),
         ),
         "employer_members_last_owner" => {
             conflict("an organization must keep an owner: make someone else owner first")
@@ -37,6 +37,6 @@ pub(super) fn refused(error: sqlx::Error) -> AppError {
         "jobs_salary_range" => input("salaryMax: must not be below salaryMin"),
         "jobs_salary_has_currency" => input("salaryCurrency: required with a salary"),
         "interviews_interviewer_id_fkey" => input("interviewerId: no user has this id"),
-        name => AppError::BadUserInput(format!("the value breaks the rule {name}")),
+        _ => error.into(),
     }
 }

@@ -5,6 +5,7 @@ use chrono::Utc;
 
 use crate::{
     error::AppError,
+    events::{Event, EventKind, Topic},
     graphql::{self, node::NodeId},
     hiring::{
         access::{self, Actor, Needs},
@@ -39,7 +40,8 @@ pub(crate) async fn create_job(
 }
 
 /// Publishes or closes a job. Publishing past the deadline is refused; the database
-/// refuses moves the life cycle does not allow (`CONFLICT`).
+/// refuses moves the life cycle does not allow (`CONFLICT`). A published job is
+/// announced on the job board (`jobPosted`).
 pub(crate) async fn set_job_status(
     state: &AppState,
     actor: Actor,
@@ -65,6 +67,11 @@ pub(crate) async fn set_job_status(
     }
     let job = db::jobs::set_status(&mut *tx, id, status).await?;
     tx.commit().await?;
+    if status == JobStatus::Published {
+        state
+            .events
+            .publish(Topic::JobBoard, Event::new(EventKind::Job, id.0));
+    }
     Ok(job)
 }
 
