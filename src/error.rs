@@ -168,11 +168,11 @@ impl From<sqlx::Error> for AppError {
             | sqlx::Error::Io(_)
             | sqlx::Error::Tls(_)
             | sqlx::Error::Protocol(_) => store_unavailable(Store::Postgres, &error),
-            // Serialization failures and deadlocks: concurrent writers collided (e.g.
-            // two bookings racing for one slot under an exclusion constraint); the
-            // client's retry decides.
+            // Serialization failures, deadlocks and lock waits past `lock_timeout`:
+            // concurrent writers collided (e.g. bookings of one service taking turns);
+            // the client's retry decides.
             sqlx::Error::Database(ref db)
-                if matches!(db.code().as_deref(), Some("40001" | "40P01")) =>
+                if matches!(db.code().as_deref(), Some("40001" | "40P01" | "55P03")) =>
             {
                 Self::Conflict("the change collided with a concurrent one; retry it".to_owned())
             }

@@ -18,7 +18,7 @@ use super::{
     openapi,
     pipeline_docs::{self, Snapshot, SnapshotKind},
     prd::{PrdChange, PrdDoc, PrdSource, PrdVersion, line_changes},
-    project_mutation::expect_version,
+    project_mutation::{expect_version, versioned_edit},
     spec::ApiSpec,
 };
 use crate::{
@@ -30,10 +30,6 @@ use crate::{
 
 fn actor(ctx: &Context<'_>) -> Result<Actor, AppError> {
     Ok(Actor::from(graphql::data::<Viewer>(ctx)?.require_user()?))
-}
-
-fn stale() -> AppError {
-    AppError::Conflict("the PRD changed at the same time; reload it and retry".to_owned())
 }
 
 async fn snapshot_prd(state: &AppState, prd: &PrdDoc, actor: Actor) {
@@ -58,7 +54,8 @@ async fn snapshot_prd(state: &AppState, prd: &PrdDoc, actor: Actor) {
     .await;
 }
 
-/// Appends a version to an existing PRD still at `from.current_version`.
+/// Appends a version to an existing PRD still at `from.current_version`; `None` when a
+/// concurrent writer moved it first.
 async fn push_version(
     state: &AppState,
     actor: Actor,
@@ -67,7 +64,7 @@ async fn push_version(
     source: PrdSource,
     reverted_to: Option<i32>,
     summary: Option<String>,
-) -> Result<PrdDoc, AppError> {
+) -> Result<Option<PrdDoc>, AppError> {
     let now = bson::DateTime::now();
     let (added, removed) = line_changes(&from.current.content, &content);
     let entry = PrdVersion {
@@ -87,7 +84,7 @@ async fn push_version(
         lines_added: added,
         lines_removed: removed,
     };
-    let updated = pipeline_docs::push_prd_version(
+    let Some(updated) = pipeline_docs::push_prd_version(
         &state.mongo,
         from.prd_id(),
         from.current_version,
@@ -95,10 +92,12 @@ async fn push_version(
         &change,
     )
     .await?
-    .ok_or_else(stale)?;
+    else {
+        return Ok(None);
+    };
     snapshot_prd(state, &updated, actor).await;
     announce::prd_changed(state, &updated);
-    Ok(updated)
+    Ok(Some(updated))
 }
 
 /// Generates (first time) or regenerates a requirement's PRD: each call is a new version.
@@ -118,20 +117,45 @@ pub(crate) async fn generate_prd(
             "the requirement has no analysis yet; record one before generating its PRD".to_owned(),
         ));
     }
-    if let Some(existing) =
-        pipeline_docs::find_prd_of(&state.mongo, requirement.requirement_id()).await?
-    {
-        return push_version(
+    let exists = pipeline_docs::find_prd_of(&state.mongo, requirement.requirement_id())
+        .await?
+        .is_some();
+    if !exists {
+        let prd = first_prd(&requirement, actor, title, content.clone());
+        if pipeline_docs::insert_prd(&state.mongo, &prd).await? {
+            snapshot_prd(state, &prd, actor).await;
+            announce::prd_changed(state, &prd);
+            return Ok(prd);
+        }
+        // Another call generated it at the same time: this one becomes its next version.
+    }
+    versioned_edit(None, "PRD", || async {
+        let Some(existing) =
+            pipeline_docs::find_prd_of(&state.mongo, requirement.requirement_id()).await?
+        else {
+            return Ok(None);
+        };
+        push_version(
             state,
             actor,
             &existing,
-            content,
+            content.clone(),
             PrdSource::Generated,
             None,
             None,
         )
-        .await;
-    }
+        .await
+    })
+    .await
+}
+
+/// Version 1 of a requirement's PRD.
+fn first_prd(
+    requirement: &super::requirement::Requirement,
+    actor: Actor,
+    title: String,
+    content: String,
+) -> PrdDoc {
     let now = bson::DateTime::now();
     let first = PrdVersion {
         version: 1,
@@ -141,7 +165,7 @@ pub(crate) async fn generate_prd(
         source: PrdSource::Generated,
     };
     let (added, _) = line_changes("", &first.content);
-    let prd = PrdDoc {
+    PrdDoc {
         id: bson_id(uuid::Uuid::now_v7()),
         requirement_id: requirement.id,
         project_id: requirement.project_id,
@@ -162,15 +186,7 @@ pub(crate) async fn generate_prd(
         }],
         created_at: now,
         updated_at: now,
-    };
-    if !pipeline_docs::insert_prd(&state.mongo, &prd).await? {
-        return Err(AppError::Conflict(
-            "the PRD was generated at the same time; reload it".to_owned(),
-        ));
     }
-    snapshot_prd(state, &prd, actor).await;
-    announce::prd_changed(state, &prd);
-    Ok(prd)
 }
 
 /// Saves edited PRD content as a new version.
@@ -184,17 +200,20 @@ pub(crate) async fn update_prd(
 ) -> Result<PrdDoc, AppError> {
     let content = input::prd_content(content)?;
     let summary = input::text("summary", summary, 500)?;
-    let prd = access::prd(&state.mongo, actor, id).await?;
-    expect_version(expected_version, prd.current_version)?;
-    push_version(
-        state,
-        actor,
-        &prd,
-        content,
-        PrdSource::Edited,
-        None,
-        summary,
-    )
+    versioned_edit(expected_version, "PRD", || async {
+        let prd = access::prd(&state.mongo, actor, id).await?;
+        expect_version(expected_version, prd.current_version)?;
+        push_version(
+            state,
+            actor,
+            &prd,
+            content.clone(),
+            PrdSource::Edited,
+            None,
+            summary.clone(),
+        )
+        .await
+    })
     .await
 }
 
@@ -206,24 +225,29 @@ pub(crate) async fn revert_prd(
     version: i32,
     expected_version: Option<i32>,
 ) -> Result<PrdDoc, AppError> {
-    let prd = access::prd(&state.mongo, actor, id).await?;
-    expect_version(expected_version, prd.current_version)?;
-    let earlier = prd
-        .versions
-        .iter()
-        .find(|v| v.version == version)
-        .ok_or_else(|| AppError::NotFound(format!("version: the PRD has no version {version}")))?
-        .content
-        .clone();
-    push_version(
-        state,
-        actor,
-        &prd,
-        earlier,
-        PrdSource::Reverted,
-        Some(version),
-        Some(format!("Reverted to version {version}")),
-    )
+    versioned_edit(expected_version, "PRD", || async {
+        let prd = access::prd(&state.mongo, actor, id).await?;
+        expect_version(expected_version, prd.current_version)?;
+        let earlier = prd
+            .versions
+            .iter()
+            .find(|v| v.version == version)
+            .ok_or_else(|| {
+                AppError::NotFound(format!("version: the PRD has no version {version}"))
+            })?
+            .content
+            .clone();
+        push_version(
+            state,
+            actor,
+            &prd,
+            earlier,
+            PrdSource::Reverted,
+            Some(version),
+            Some(format!("Reverted to version {version}")),
+        )
+        .await
+    })
     .await
 }
 

@@ -44,6 +44,40 @@ pub(super) fn expect_version(expected: Option<i32>, current: i32) -> Result<(), 
     }
 }
 
+/// How many times an edit without `expectedVersion` reads again and retries after a
+/// concurrent writer moved the version first.
+const LAST_WRITER_ATTEMPTS: u32 = 64;
+
+/// Runs a versioned edit: `attempt` reads the document, checks `expected` with
+/// [`expect_version`] and compare-and-sets on the version it read, answering `Ok(None)`
+/// when a concurrent writer got there first. With `expectedVersion` that is `CONFLICT`
+/// (the client's copy is stale). Without it the client asked for last-writer-wins: the
+/// edit is read again and retried, so every call lands with a version of its own.
+pub(super) async fn versioned_edit<T, F, Fut>(
+    expected: Option<i32>,
+    what: &str,
+    mut attempt: F,
+) -> Result<T, AppError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Option<T>, AppError>>,
+{
+    let attempts = if expected.is_some() {
+        1
+    } else {
+        LAST_WRITER_ATTEMPTS
+    };
+    for round in 1..=attempts {
+        if let Some(done) = attempt().await? {
+            return Ok(done);
+        }
+        // Racing writers spread out: a random pause that grows with each lost round.
+        let pause = rand::random::<u64>() % (2 * u64::from(round) + 1);
+        tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+    }
+    Err(conflict(what))
+}
+
 /// Creates a draft project owned by the actor.
 pub(crate) async fn create_project(
     state: &AppState,
@@ -161,52 +195,10 @@ pub(crate) async fn record_analysis(
     let confidence = input::confidence(confidence)?;
     // Ownership is checked before anything is written: while MongoDB cannot say who owns
     // the requirement, nothing is logged on the caller's word either.
-    let requirement = access::requirement(&state.mongo, actor, id).await?;
-    expect_version(expected_version, requirement.current_version)?;
-    let attempt = async {
-        let threshold = users::ai_confidence_threshold(&state.pg, requirement.owned_by()).await?;
-        let status = if confidence < threshold {
-            RequirementStatus::NeedsReview
-        } else {
-            RequirementStatus::Analyzed
-        };
-        let version = RequirementVersion {
-            version: requirement.current_version + 1,
-            kind: RequirementVersionKind::AiAnalysis,
-            timestamp: bson::DateTime::now(),
-            author_id: bson_id(actor.user.0),
-            confidence_score: Some(confidence),
-            analysis: Some(analysis.clone()),
-        };
-        let stored = docs::to_bson(&analysis)?;
-        let updated = pipeline_docs::advance_requirement(
-            &state.mongo,
-            id,
-            requirement.current_version,
-            doc! {
-                "ai_analysis": stored.clone(),
-                "confidence_score": confidence,
-                "status": docs::to_bson(&status)?,
-            },
-            doc! { "version_history": docs::to_bson(&version)? },
-        )
-        .await?
-        .ok_or_else(|| conflict("requirement"))?;
-        pipeline_docs::append_snapshot(
-            &state.mongo,
-            Snapshot::new(
-                SnapshotKind::RequirementAnalysis,
-                updated.project_ref(),
-                updated.owned_by(),
-                id.0,
-                Some(updated.current_version),
-                actor.user,
-                doc! { "raw_text": &updated.raw_text, "analysis": stored, "confidence_score": confidence, "threshold": threshold, "status": docs::to_bson(&status)? },
-            ),
-        )
-        .await;
-        Ok::<_, AppError>(updated)
-    };
+    access::requirement(&state.mongo, actor, id).await?;
+    let attempt = versioned_edit(expected_version, "requirement", || {
+        record_analysis_once(state, actor, id, &analysis, confidence, expected_version)
+    });
     match attempt.await {
         Err(AppError::StoreUnavailable(Store::Mongo)) => {
             let payload = serde_json::json!({ "analysis": analysis, "confidence": confidence });
@@ -229,6 +221,63 @@ pub(crate) async fn record_analysis(
     }
 }
 
+/// One attempt of [`record_analysis`]: `None` when a concurrent writer moved the version.
+async fn record_analysis_once(
+    state: &AppState,
+    actor: Actor,
+    id: RequirementId,
+    analysis: &Analysis,
+    confidence: f64,
+    expected_version: Option<i32>,
+) -> Result<Option<Requirement>, AppError> {
+    let requirement = access::requirement(&state.mongo, actor, id).await?;
+    expect_version(expected_version, requirement.current_version)?;
+    let threshold = users::ai_confidence_threshold(&state.pg, requirement.owned_by()).await?;
+    let status = if confidence < threshold {
+        RequirementStatus::NeedsReview
+    } else {
+        RequirementStatus::Analyzed
+    };
+    let version = RequirementVersion {
+        version: requirement.current_version + 1,
+        kind: RequirementVersionKind::AiAnalysis,
+        timestamp: bson::DateTime::now(),
+        author_id: bson_id(actor.user.0),
+        confidence_score: Some(confidence),
+        analysis: Some(analysis.clone()),
+    };
+    let stored = docs::to_bson(analysis)?;
+    let Some(updated) = pipeline_docs::advance_requirement(
+        &state.mongo,
+        id,
+        requirement.current_version,
+        doc! {
+            "ai_analysis": stored.clone(),
+            "confidence_score": confidence,
+            "status": docs::to_bson(&status)?,
+        },
+        doc! { "version_history": docs::to_bson(&version)? },
+    )
+    .await?
+    else {
+        return Ok(None);
+    };
+    pipeline_docs::append_snapshot(
+        &state.mongo,
+        Snapshot::new(
+            SnapshotKind::RequirementAnalysis,
+            updated.project_ref(),
+            updated.owned_by(),
+            id.0,
+            Some(updated.current_version),
+            actor.user,
+            doc! { "raw_text": &updated.raw_text, "analysis": stored, "confidence_score": confidence, "threshold": threshold, "status": docs::to_bson(&status)? },
+        ),
+    )
+    .await;
+    Ok(Some(updated))
+}
+
 /// Records a person's correction of the analysis: the structured diff against the
 /// previous analysis and a new version; the requirement counts as reviewed.
 pub(crate) async fn edit_analysis(
@@ -238,6 +287,22 @@ pub(crate) async fn edit_analysis(
     analysis: Analysis,
     expected_version: Option<i32>,
 ) -> Result<Requirement, AppError> {
+    let updated = versioned_edit(expected_version, "requirement", || {
+        edit_analysis_once(state, actor, id, &analysis, expected_version)
+    })
+    .await?;
+    announce::requirement_changed(state, &updated);
+    Ok(updated)
+}
+
+/// One attempt of [`edit_analysis`]: `None` when a concurrent writer moved the version.
+async fn edit_analysis_once(
+    state: &AppState,
+    actor: Actor,
+    id: RequirementId,
+    analysis: &Analysis,
+    expected_version: Option<i32>,
+) -> Result<Option<Requirement>, AppError> {
     let requirement = access::requirement(&state.mongo, actor, id).await?;
     expect_version(expected_version, requirement.current_version)?;
     let Some(before) = &requirement.ai_analysis else {
@@ -267,18 +332,20 @@ pub(crate) async fn edit_analysis(
         confidence_score: requirement.confidence_score,
         analysis: Some(analysis.clone()),
     };
-    let updated = pipeline_docs::advance_requirement(
+    let Some(updated) = pipeline_docs::advance_requirement(
         &state.mongo,
         id,
         requirement.current_version,
         doc! {
-            "ai_analysis": docs::to_bson(&analysis)?,
+            "ai_analysis": docs::to_bson(analysis)?,
             "status": docs::to_bson(&RequirementStatus::Reviewed)?,
         },
         doc! { "version_history": docs::to_bson(&version)?, "manual_edits": docs::to_bson(&edit)? },
     )
     .await?
-    .ok_or_else(|| conflict("requirement"))?;
+    else {
+        return Ok(None);
+    };
     pipeline_docs::append_snapshot(
         &state.mongo,
         Snapshot::new(
@@ -288,12 +355,11 @@ pub(crate) async fn edit_analysis(
             id.0,
             Some(next),
             actor.user,
-            doc! { "before": docs::to_bson(before)?, "after": docs::to_bson(&analysis)?, "changes": docs::to_bson(&edit.changes)? },
+            doc! { "before": docs::to_bson(before)?, "after": docs::to_bson(analysis)?, "changes": docs::to_bson(&edit.changes)? },
         ),
     )
     .await;
-    announce::requirement_changed(state, &updated);
-    Ok(updated)
+    Ok(Some(updated))
 }
 
 /// Project, requirement and attachment mutations.

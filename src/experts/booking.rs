@@ -3,7 +3,7 @@
 //! Services are changed by their expert or an admin. Bookings: a signed-in user books an
 //! active service of an expert they may see (not their own), starting in the future; the
 //! exclusion constraint refuses overlaps, so of two concurrent bookings of one slot
-//! exactly one wins. The client pays; the client (before the start) or the expert
+//! exactly one wins, and bookings of one service take turns on its row. The client pays; the client (before the start) or the expert
 //! cancels a scheduled booking, refunding it when paid; the expert completes it once
 //! started. Each change records a notification for the other party in its transaction.
 
@@ -81,8 +81,13 @@ async fn record_booking(
 ) -> Result<ServiceBooking, AppError> {
     let absent = || AppError::NotFound("no service has this id".to_owned());
     let mut tx = state.pg.begin().await?;
-    // Shared lock: the service cannot be deactivated or deleted while being booked.
-    let service = booking_db::service_locked(&mut *tx, service_id, false)
+    // Bookings of one service take turns on its row (and it cannot be deactivated or
+    // deleted meanwhile): a contested slot is then decided by the exclusion constraint
+    // at once, instead of each insert waiting on the others' uncommitted rows while
+    // holding a pooled connection. A turn that does not come within the store timeout
+    // is a `CONFLICT` to retry, never a store outage.
+    booking_db::limit_lock_wait(&mut tx, state.config.store_timeout()).await?;
+    let service = booking_db::service_locked(&mut *tx, service_id)
         .await?
         .ok_or_else(absent)?;
     if service.expert == client {
@@ -98,11 +103,10 @@ async fn record_booking(
     if !expert.user_active || expert.visibility == ExpertVisibility::Private {
         return Err(absent());
     }
+    // Only active services are visible to clients: a draft or inactive one does not
+    // exist for them.
     if service.status != ServiceStatus::Active {
-        return Err(AppError::Conflict(format!(
-            "serviceId: the service is {}, only active services can be booked",
-            service.status.as_str()
-        )));
+        return Err(absent());
     }
     let (amount, currency) = booking_input::payment(
         service.pricing_model,
@@ -366,7 +370,7 @@ async fn owned_service(
 ) -> Result<ExpertService, AppError> {
     let viewer = graphql::data::<Viewer>(ctx)?;
     viewer.require_user()?;
-    let service = booking_db::service_locked(&mut *tx, id, true)
+    let service = booking_db::service_locked(&mut *tx, id)
         .await?
         .ok_or_else(|| AppError::NotFound("no service has this id".to_owned()))?;
     viewer.require_owner_or_admin(service.expert)?;

@@ -141,16 +141,26 @@ pub(super) async fn set_service_status(
     .map_err(constraint_error)
 }
 
-/// A service, locked against changes (`for update`) or only against status changes
-/// and deletion while bookings are made (`for share`), until the transaction ends.
+/// Bounds how long the transaction waits for a row lock (`set local`: until it ends).
+pub(super) async fn limit_lock_wait(
+    tx: &mut sqlx::PgConnection,
+    limit: std::time::Duration,
+) -> sqlx::Result<()> {
+    sqlx::query("select set_config('lock_timeout', $1, true)")
+        .bind(format!("{}ms", limit.as_millis()))
+        .execute(tx)
+        .await
+        .map(drop)
+}
+
+/// A service, locked against changes and other bookings until the transaction ends.
+#[tracing::instrument(skip_all)]
 pub(super) async fn service_locked(
     db: impl PgExecutor<'_>,
     id: ServiceId,
-    exclusive: bool,
 ) -> sqlx::Result<Option<ExpertService>> {
-    let lock = if exclusive { "update" } else { "share" };
     sqlx::query_as::<_, ServiceRow>(&format!(
-        "select {SERVICE_COLUMNS} from expert_services s where id = $1 for {lock}"
+        "select {SERVICE_COLUMNS} from expert_services s where id = $1 for update"
     ))
     .bind(id.0)
     .fetch_optional(db)

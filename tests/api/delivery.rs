@@ -427,6 +427,97 @@ async fn a_requirement_is_followed_to_its_api_spec_in_one_query() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_edits_without_an_expected_version_all_land() {
+    let app = std::sync::Arc::new(TestApp::new().await);
+    let (token, _) = app.register("busy.editor", "EMPLOYER").await;
+    let project = create_project(&app, &token, "Contended").await;
+    let submitted = app
+        .graphql_as(
+            &token,
+            "mutation($p: ID!) { submitRequirement(projectId: $p, rawText: \"Track orders.\") { id } }",
+            json!({ "p": project }),
+        )
+        .await;
+    let requirement = id_of(&submitted, "submitRequirement");
+    let record = "mutation($r: ID!, $a: RequirementAnalysisInput!) { recordRequirementAnalysis(id: $r, analysis: $a, confidence: 0.9) { version } }";
+    let recorded = app
+        .graphql_as(&token, record, json!({ "r": requirement, "a": analysis() }))
+        .await;
+    assert_eq!(data(&recorded, "recordRequirementAnalysis")["version"], 2);
+    let generated = app
+        .graphql_as(
+            &token,
+            "mutation($r: ID!) { generatePrd(requirementId: $r, title: \"T\", content: \"# v1\") { id } }",
+            json!({ "r": requirement }),
+        )
+        .await;
+    let prd = id_of(&generated, "generatePrd");
+
+    // Twenty writers at once, none naming a version: last writer wins, every call lands
+    // with a version of its own.
+    let update = "mutation($id: ID!, $c: String!) { updatePrd(id: $id, content: $c) { version } }";
+    let edit = "mutation($r: ID!, $a: RequirementAnalysisInput!) { editRequirementAnalysis(id: $r, analysis: $a) { version } }";
+    let mut tasks = Vec::new();
+    for n in 0..20 {
+        let (app, token, prd, requirement) =
+            (app.clone(), token.clone(), prd.clone(), requirement.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut changed = analysis();
+            changed["nonFunctional"] = json!([format!("p95 under {n}00 ms")]);
+            let prd_version = app
+                .graphql_as(
+                    &token,
+                    update,
+                    json!({ "id": prd, "c": format!("# edit {n}") }),
+                )
+                .await;
+            let edit_version = app
+                .graphql_as(&token, edit, json!({ "r": requirement, "a": changed }))
+                .await;
+            (prd_version, edit_version)
+        }));
+    }
+    let (mut prd_versions, mut analysis_versions) = (Vec::new(), Vec::new());
+    for task in tasks {
+        let (prd_version, edit_version) = task.await.expect("joined");
+        prd_versions.push(
+            data(&prd_version, "updatePrd")["version"]
+                .as_i64()
+                .expect("a version"),
+        );
+        if edit_version["errors"].is_null() {
+            analysis_versions.push(
+                data(&edit_version, "editRequirementAnalysis")["version"]
+                    .as_i64()
+                    .expect("a version"),
+            );
+        } else {
+            // Two writers may propose the same analysis: that edit changes nothing.
+            assert_eq!(code(&edit_version), "BAD_USER_INPUT", "{edit_version}");
+        }
+    }
+    prd_versions.sort_unstable();
+    assert_eq!(prd_versions, (2..=21).collect::<Vec<_>>());
+    analysis_versions.sort_unstable();
+    let first = 3;
+    assert_eq!(
+        analysis_versions,
+        (first..first + analysis_versions.len() as i64).collect::<Vec<_>>()
+    );
+    assert!(analysis_versions.len() >= 10, "{analysis_versions:?}");
+
+    // Naming a version still refuses a stale one.
+    let stale = app
+        .graphql_as(
+            &token,
+            "mutation($id: ID!) { updatePrd(id: $id, content: \"late\", expectedVersion: 1) { version } }",
+            json!({ "id": prd }),
+        )
+        .await;
+    assert_eq!(code(&stale), "CONFLICT", "{stale}");
+}
+
 #[tokio::test]
 async fn projects_move_only_forward_and_archived_projects_are_read_only() {
     let app = TestApp::new().await;

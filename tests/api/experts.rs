@@ -629,6 +629,9 @@ async fn services_check_prices_and_follow_their_status_machine() {
         app.graphql_as(&other, lookup, json!({ "id": draft })).await["data"]["expertService"]
             .is_null()
     );
+    // What a client cannot see, a client cannot book: NOT_FOUND, as for a missing id.
+    let booked = book(&app, &other, &draft, 30.0, 31.0).await;
+    assert_eq!(code(&booked), "NOT_FOUND", "{booked}");
 
     // Status machine: DRAFT -> ACTIVE -> INACTIVE -> ACTIVE; never back to DRAFT.
     let set = "mutation($id: ID!, $status: ServiceStatus!) { setExpertServiceStatus(id: $id, status: $status) { status } }";
@@ -657,6 +660,10 @@ async fn services_check_prices_and_follow_their_status_machine() {
     assert_eq!(
         inactive["data"]["setExpertServiceStatus"]["status"], "INACTIVE",
         "{inactive}"
+    );
+    assert_eq!(
+        code(&book(&app, &other, &fresh, 30.0, 31.0).await),
+        "NOT_FOUND"
     );
     assert_eq!(
         code(
@@ -933,7 +940,7 @@ async fn bookings_follow_their_machines_and_notify() {
         "{asked}"
     );
 
-    // Inactive services cannot be booked.
+    // Inactive services cannot be booked: clients no longer see them.
     app.graphql_as(
         &expert_token,
         "mutation($id: ID!) { setExpertServiceStatus(id: $id, status: INACTIVE) { status } }",
@@ -942,7 +949,7 @@ async fn bookings_follow_their_machines_and_notify() {
     .await;
     assert_eq!(
         code(&book(&app, &client, &question, 30.0, 31.0).await),
-        "CONFLICT"
+        "NOT_FOUND"
     );
 
     // My bookings, from both sides.
@@ -1049,6 +1056,62 @@ async fn two_clients_racing_for_one_slot_exactly_one_wins() {
             .await
             .expect("count");
     assert_eq!(live, 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_concurrent_overlapping_bookings_get_success_or_conflict() {
+    let app = Arc::new(TestApp::new().await);
+    let served = app.serve().await;
+    let (expert_token, _) = expert(&app, "crowded.expert", "PUBLIC").await;
+    let service_id = service(&app, &expert_token, hourly("Crowded")).await;
+    let mut clients = Vec::new();
+    for n in 0..50 {
+        clients.push(app.register(&format!("crowd.{n}"), "INDIVIDUAL").await.0);
+    }
+    // Client n asks for an hour starting n * 10 minutes after the first: each request
+    // overlaps the five before and after it. All at once, over HTTP.
+    let url = served.url("/graphql");
+    let http = reqwest::Client::new();
+    let tasks = clients.into_iter().enumerate().map(|(n, token)| {
+        let at = |minutes: i64| {
+            (chrono::Utc::now() + chrono::Duration::minutes(minutes))
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        };
+        let start = 48 * 60 + 10 * n as i64;
+        let request = http.post(&url).bearer_auth(token).json(&json!({
+            "query": BOOK,
+            "variables": { "service": service_id, "input": {
+                "title": "Crowded hour", "startTime": at(start), "endTime": at(start + 60),
+            } },
+        }));
+        tokio::spawn(async move {
+            let response = request.send().await.expect("sent");
+            response.json::<Value>().await.expect("json")
+        })
+    });
+    let mut outcomes = std::collections::BTreeMap::<String, usize>::new();
+    for task in tasks.collect::<Vec<_>>() {
+        let response = task.await.expect("the task ran");
+        let outcome = if response["errors"].is_null() {
+            "OK".to_owned()
+        } else {
+            code(&response).to_owned()
+        };
+        *outcomes.entry(outcome).or_default() += 1;
+    }
+    let succeeded = outcomes.get("OK").copied().unwrap_or_default();
+    assert!(succeeded >= 1, "{outcomes:?}");
+    assert_eq!(
+        succeeded + outcomes.get("CONFLICT").copied().unwrap_or_default(),
+        50,
+        "contention is success or CONFLICT, nothing else: {outcomes:?}"
+    );
+    let live: i64 =
+        sqlx::query_scalar("select count(*) from service_bookings where status <> 'canceled'")
+            .fetch_one(&app.state.pg)
+            .await
+            .expect("count");
+    assert_eq!(live as usize, succeeded);
 }
 
 #[tokio::test(flavor = "current_thread")]
