@@ -3,9 +3,13 @@ FROM rust:1.95-bookworm AS build
 WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY src src
+# sqlx::migrate!("./migrations") and include_dir!("mongo-indexes") embed these at compile time.
 COPY migrations migrations
 COPY mongo-indexes mongo-indexes
-COPY tests tests
+# include_str! in src/commands/seed/mod.rs (the demo data `braid seed` loads).
+COPY seed/people.json seed/people.json
+# The [[example]] (bench/) and [[test]] (tests/) files are not needed: cargo builds only
+# the targets asked for and does not read the others' files.
 RUN cargo build --release --locked --bin braid
 
 FROM debian:bookworm-slim
