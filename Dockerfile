@@ -1,4 +1,6 @@
 # braid, built from source. Used by docker-compose.yml; any container runtime works.
+# scripts/check-docker (run by scripts/test) checks that the build stage copies every file
+# the build reads and that the model pins match scripts/stack's.
 FROM rust:1.95-bookworm AS build
 WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
