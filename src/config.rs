@@ -9,9 +9,16 @@ use std::{net::SocketAddr, time::Duration};
 /// Everything braid reads from its environment.
 #[derive(clap::Args, Clone)]
 pub struct Config {
-    /// PostgreSQL connection URL.
+    /// PostgreSQL connection URL. For TLS add `sslmode=verify-full` (checks the
+    /// certificate and the host name) and, for a private CA, `sslrootcert=FILE`.
     #[arg(long, env = "DATABASE_URL")]
     pub database_url: String,
+
+    /// PEM file of the certificate authorities PostgreSQL's certificate is checked
+    /// against, besides the public web roots; the same as `sslrootcert` in DATABASE_URL,
+    /// which it overrides. Needs `sslmode=verify-full` (or `verify-ca`).
+    #[arg(long, env = "BRAID_PG_CA_FILE")]
+    pub pg_ca_file: Option<std::path::PathBuf>,
 
     /// Largest number of pooled PostgreSQL connections.
     #[arg(long, env = "BRAID_PG_MAX_CONNECTIONS", default_value_t = 10)]
@@ -51,9 +58,15 @@ pub struct Config {
     #[arg(long, env = "BRAID_INDEX_IDLE_MS", default_value_t = 1_000)]
     pub index_idle_ms: u64,
 
-    /// Redis connection URL.
+    /// Redis connection URL; `rediss://` connects over TLS (the certificate and the host
+    /// name are always checked).
     #[arg(long, env = "REDIS_URL")]
     pub redis_url: String,
+
+    /// PEM file of the certificate authorities Redis's certificate is checked against,
+    /// instead of the public web roots. Needs a `rediss://` REDIS_URL.
+    #[arg(long, env = "BRAID_REDIS_CA_FILE")]
+    pub redis_ca_file: Option<std::path::PathBuf>,
 
     /// Prefix of every Redis key and pub/sub channel braid uses.
     #[arg(long, env = "BRAID_REDIS_PREFIX", default_value = "braid:")]

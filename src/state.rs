@@ -41,12 +41,24 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Creates every store handle; none of them needs its store to be up yet.
+    /// Creates every store handle; none of them needs its store to be up yet. When
+    /// PostgreSQL or Redis is reached over TLS, one connection each checks that braid
+    /// trusts its certificate: an untrusted one is an error.
     pub async fn connect(config: Config) -> anyhow::Result<Self> {
         let redis = Redis::connect(&config)?;
+        let pg = postgres::connect(&config)?;
+        let (pg_tls, redis_tls) = tokio::join!(
+            postgres::verify_tls(&pg, config.store_timeout()),
+            redis.verify_tls()
+        );
+        match (pg_tls, redis_tls) {
+            (Err(pg), Err(redis)) => anyhow::bail!("{pg:#}; {redis:#}"),
+            (Err(error), _) | (_, Err(error)) => return Err(error),
+            _ => {}
+        }
         let (mongo, mongo_commands) = mongo::connect(&config).await?;
         Ok(Self {
-            pg: postgres::connect(&config)?,
+            pg,
             mongo,
             mongo_commands,
             qdrant: Arc::new(qdrant::connect(&config)?),

@@ -1,12 +1,15 @@
 //! Connections to the four stores and their health checks.
 //!
 //! Every handle is created lazily: braid starts even when a store is down, reports it in
-//! `/readyz`, fails only the fields that need it, and reconnects by itself.
+//! `/readyz`, fails only the fields that need it, and reconnects by itself. The one
+//! connection made at startup: when PostgreSQL or Redis is configured for TLS, braid
+//! checks once that it trusts the server's certificate (see `tls`).
 
 pub mod mongo;
 pub mod postgres;
 pub mod qdrant;
 pub mod redis;
+mod tls;
 
 use std::{fmt, time::Instant};
 

@@ -9,10 +9,14 @@ use std::{
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
-use redis::{Client, FromRedisValue, RedisError, RedisResult, aio::ConnectionManager};
+use anyhow::bail;
+use redis::{
+    Client, ConnectionAddr, FromRedisValue, RedisError, RedisResult, TlsCertificates,
+    aio::ConnectionManager,
+};
 use tokio::sync::OnceCell;
 
-use crate::config::Config;
+use crate::{config::Config, stores::tls};
 
 /// braid's Redis handle: cheap to clone.
 #[derive(Clone)]
@@ -35,13 +39,49 @@ fn now_ms() -> u64 {
         .map_or(0, |d| d.as_millis() as u64)
 }
 
+/// The one place a Redis client is built (commands and pub/sub share it): REDIS_URL, over
+/// TLS for `rediss://`, trusting BRAID_REDIS_CA_FILE's CAs when it is set.
+fn client(config: &Config) -> anyhow::Result<Client> {
+    // Redis errors may quote the URL (and its password): never pass them on.
+    let invalid = |_| anyhow::anyhow!("REDIS_URL is not a valid Redis URL");
+    let ca_file = config
+        .redis_ca_file
+        .as_deref()
+        .filter(|path| !path.as_os_str().is_empty());
+    let client = match ca_file {
+        None => Client::open(config.redis_url.as_str()).map_err(invalid)?,
+        Some(path) => {
+            let root_cert = tls::read_ca_file("BRAID_REDIS_CA_FILE", path)?;
+            let plain = Client::open(config.redis_url.as_str()).map_err(invalid)?;
+            if !matches!(
+                plain.get_connection_info().addr,
+                ConnectionAddr::TcpTls { .. }
+            ) {
+                bail!("BRAID_REDIS_CA_FILE is set, but REDIS_URL is not a rediss:// (TLS) URL");
+            }
+            let certificates = TlsCertificates {
+                client_tls: None,
+                root_cert: Some(root_cert),
+            };
+            Client::build_with_tls(config.redis_url.as_str(), certificates).map_err(invalid)?
+        }
+    };
+    if let ConnectionAddr::TcpTls { insecure, .. } = client.get_connection_info().addr {
+        if insecure {
+            bail!(
+                "REDIS_URL ends in #insecure, which would skip the certificate check: braid always checks it (set BRAID_REDIS_CA_FILE for a private CA)"
+            );
+        }
+        tls::install_crypto_provider();
+    }
+    Ok(client)
+}
+
 impl Redis {
     /// Creates the handle without connecting.
     pub fn connect(config: &Config) -> anyhow::Result<Self> {
-        let client = Client::open(config.redis_url.as_str())
-            .map_err(|_| anyhow::anyhow!("REDIS_URL is not a valid Redis URL"))?;
         Ok(Self {
-            client,
+            client: client(config)?,
             manager: Default::default(),
             prefix: config.redis_prefix.clone(),
             timeout: config.store_timeout(),
@@ -97,6 +137,43 @@ impl Redis {
             .await
             .cloned();
         self.observe(manager)
+    }
+
+    /// At startup, when REDIS_URL is `rediss://`: one connection and a PING, so that a
+    /// certificate braid does not trust stops braid with an error that says so. An
+    /// unreachable server is only logged: braid rides out a store that is down.
+    pub async fn verify_tls(&self) -> anyhow::Result<()> {
+        let addr = &self.client.get_connection_info().addr;
+        if !matches!(addr, ConnectionAddr::TcpTls { .. }) {
+            return Ok(());
+        }
+        let address = addr.to_string();
+        let config = redis::AsyncConnectionConfig::new()
+            .set_connection_timeout(self.timeout)
+            .set_response_timeout(self.timeout);
+        let ping = async {
+            let mut connection = self
+                .client
+                .get_multiplexed_async_connection_with_config(&config)
+                .await?;
+            redis::cmd("PING")
+                .query_async::<String>(&mut connection)
+                .await
+        };
+        match ping.await {
+            Ok(_) => {
+                tracing::info!(%address, "Redis TLS verified");
+                Ok(())
+            }
+            Err(error) => {
+                let hint = "braid trusts the CAs in BRAID_REDIS_CA_FILE (without it, the public web roots)";
+                if let Some(message) = tls::explain("Redis", &address, &error, hint) {
+                    bail!(message);
+                }
+                tracing::warn!(%address, %error, "Redis is unreachable at startup; TLS not verified yet");
+                Ok(())
+            }
+        }
     }
 
     /// A dedicated pub/sub connection.

@@ -24,6 +24,7 @@ mod schema;
 mod search;
 mod seed;
 mod stores;
+mod tls;
 mod tripwire;
 mod twins;
 mod websocket;
