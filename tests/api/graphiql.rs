@@ -1,12 +1,117 @@
-//! GraphiQL over plain HTTP: braid's own page and assets (caching, compression, content
-//! types), and a braid without its assets.
+//! GraphiQL in a real browser (Debian's chromium through puppeteer-core, tests/js/graphiql.mjs):
+//! the page renders from braid's own assets with no request beyond loopback, a typed query
+//! returns data, the header editor's Authorization reaches braid over HTTP and WebSocket,
+//! and a typed subscription shows an event this test causes over HTTP. Also over plain
+//! HTTP: the assets' caching, compression and content types, and a braid without them.
 
-use std::io::Read;
+use std::{
+    io::Read,
+    time::{Duration, Instant},
+};
 
 use reqwest::{Client, StatusCode, header};
 use serde_json::{Value, json};
 
-use crate::harness::{TestApp, repo_root};
+use crate::harness::{TestApp, repo_root, run_node};
+
+#[tokio::test]
+async fn graphiql_runs_queries_and_subscriptions_in_a_browser() {
+    let started = Instant::now();
+    let chromium = std::env::var("BRAID_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(
+        std::path::Path::new(&chromium).exists(),
+        "{chromium} is missing: `scripts/stack up` installs Debian's chromium"
+    );
+    let app = TestApp::new().await;
+    let (alice, _) = app.register("gq_alice", "INDIVIDUAL").await;
+    let (bob, bob_id) = app.register("gq_bob", "INDIVIDUAL").await;
+    let direct = app
+        .graphql_as(
+            &alice,
+            "mutation($u: ID!) { startDirectConversation(userId: $u) { id } }",
+            json!({ "u": bob_id }),
+        )
+        .await;
+    let direct = direct["data"]["startDirectConversation"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a conversation: {direct}"))
+        .to_owned();
+    let served = app.serve().await;
+
+    let screenshots = repo_root().join(".data/artifacts");
+    let args = vec![
+        served.url(""),
+        bob.clone(),
+        "gq_bob".to_owned(),
+        screenshots.display().to_string(),
+    ];
+    let before = app.state.events.stats().subscribers;
+    let browser = tokio::task::spawn_blocking(move || run_node("tests/js", "graphiql.mjs", &args));
+
+    // Once the browser's subscription is registered, Alice messages Bob over HTTP: Bob
+    // gets a notification, which his GraphiQL tab shows.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while app.state.events.stats().subscribers <= before {
+        if browser.is_finished() {
+            let output = finish(browser).await;
+            panic!("the browser finished before subscribing: {output}");
+        }
+        assert!(Instant::now() < deadline, "the browser never subscribed");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let sent: Value = Client::new()
+        .post(served.url("/graphql"))
+        .bearer_auth(&alice)
+        .json(&json!({
+            "query": "mutation($c: ID!, $t: String!) { sendMessage(conversationId: $c, content: $t) { id } }",
+            "variables": { "c": direct, "t": "hello from the test" },
+        }))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    assert!(sent["data"]["sendMessage"]["id"].is_string(), "{sent}");
+
+    let output = finish(browser).await;
+    let seen: Value = serde_json::from_str(output.lines().last().unwrap_or_default())
+        .unwrap_or_else(|_| panic!("a JSON summary: {output}"));
+    assert_eq!(seen["title"], "braid GraphiQL");
+    assert_eq!(
+        seen["anonymous"],
+        json!({ "data": { "__typename": "Query", "me": null } })
+    );
+    assert_eq!(
+        seen["signedIn"],
+        json!({ "data": { "__typename": "Query", "me": { "username": "gq_bob" } } })
+    );
+    assert_eq!(
+        seen["event"],
+        json!({ "data": { "notificationAdded": { "type": "message", "title": "New message", "isRead": false } } })
+    );
+    let ws = format!("ws://{}/graphql/ws", served.addr);
+    assert!(
+        seen["sockets"]
+            .as_array()
+            .is_some_and(|s| s.contains(&json!(ws))),
+        "the subscription went over {ws}: {seen}"
+    );
+    println!(
+        "graphiql: {} requests, all to loopback; screenshots: {}; {:.1} s",
+        seen["requests"],
+        seen["screenshots"],
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// The script's output; its failure (with its output) fails the test as it was.
+async fn finish(browser: tokio::task::JoinHandle<String>) -> String {
+    match browser.await {
+        Ok(output) => output,
+        Err(error) => std::panic::resume_unwind(error.into_panic()),
+    }
+}
 
 /// The attribute values `src="..."` and `href="..."` of a page.
 fn asset_urls(html: &str) -> Vec<String> {
