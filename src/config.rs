@@ -172,6 +172,17 @@ pub struct Config {
     #[arg(long, env = "BRAID_GRAPHIQL", default_value_t = true, action = clap::ArgAction::Set)]
     pub graphiql: bool,
 
+    /// Directory GraphiQL's browser assets are served from: a node_modules with the npm
+    /// packages pinned in web/graphiql (`npm ci --prefix web/graphiql` installs them; no
+    /// CDN is used). Without them braid still serves GraphQL, and the playground page
+    /// says how to install them.
+    #[arg(
+        long,
+        env = "BRAID_GRAPHIQL_ASSETS",
+        default_value = "web/graphiql/node_modules"
+    )]
+    pub graphiql_assets: std::path::PathBuf,
+
     /// Key for data encrypted at rest (OAuth tokens): 32 random bytes, base64. Keep it
     /// secret and stable; `head -c32 /dev/urandom | base64` makes one.
     #[arg(long, env = "BRAID_ENCRYPTION_KEY", value_parser = parse_encryption_key, hide_env_values = true)]

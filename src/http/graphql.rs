@@ -40,7 +40,7 @@ pub(super) async fn get(State(app): State<HttpState>, request: Request) -> Respo
     };
     if app.state.config.graphiql && negotiate::wants_html(&headers) && !params.contains_key("query")
     {
-        return graphiql::page();
+        return graphiql::page(&app).await;
     }
     run(app, Method::GET, &headers, params, client, Vec::new()).await
 }

@@ -10,7 +10,7 @@ mod negotiate;
 mod sse;
 mod ws;
 
-use std::net::SocketAddr;
+use std::{net::SocketAddr, sync::Arc};
 
 use anyhow::Context;
 use axum::{Router, routing::get};
@@ -37,16 +37,20 @@ pub struct HttpState {
     pub schema: BraidSchema,
     /// Cancelled when the server shuts down; long-lived connections close on it.
     pub shutdown: CancellationToken,
+    /// GraphiQL's browser assets, read on first use.
+    graphiql: Arc<graphiql::Assets>,
 }
 
 /// The router with every route braid serves.
 pub fn router(state: AppState, shutdown: CancellationToken) -> Router {
     metrics::install();
     let schema = build_schema(&state);
+    let graphiql = Arc::new(graphiql::Assets::new(state.config.graphiql_assets.clone()));
     let app = HttpState {
         state,
         schema,
         shutdown,
+        graphiql,
     };
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
@@ -54,6 +58,7 @@ pub fn router(state: AppState, shutdown: CancellationToken) -> Router {
         .route("/graphql/stream", get(sse::get).post(sse::post))
         .route("/files/{id}", get(files::download))
         .route("/", get(graphiql::root))
+        .route("/graphiql/assets/{version}/{name}", get(graphiql::asset))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))

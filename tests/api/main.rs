@@ -9,6 +9,7 @@ mod delivery_files;
 mod errors;
 mod experts;
 mod federation;
+mod graphiql;
 mod harness;
 mod hiring;
 mod http_spec;
