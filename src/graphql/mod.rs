@@ -12,7 +12,10 @@ pub mod pagination;
 mod strings;
 pub mod viewer;
 
-use async_graphql::{MergedObject, MergedSubscription, Request, Response, Schema, SchemaBuilder};
+use async_graphql::{
+    MergedObject, MergedSubscription, Request, Response, Schema, SchemaBuilder,
+    parser::types::OperationType,
+};
 
 use crate::{
     auth, delivery,
@@ -161,15 +164,51 @@ pub fn prepare(request: Request, state: &AppState, viewer: Viewer, client: Clien
     experts::attach_loaders(request, state)
 }
 
-/// Runs a query or mutation within the configured execution time limit.
-pub async fn execute(schema: &BraidSchema, state: &AppState, request: Request) -> Response {
-    match tokio::time::timeout(state.config.request_timeout(), schema.execute(request)).await {
-        Ok(response) => response,
+/// Runs a query or mutation within the configured execution time limit, on a task of
+/// its own.
+///
+/// A mutation runs to its end even when its caller goes away (a client hanging up
+/// mid-request, a closed socket, a request past its time limit): cancelled halfway, it
+/// could leave one store written and not the other, and a transaction dropped while its
+/// COMMIT is on the wire would be rolled back a second time. Its client then gets
+/// `TIMEOUT`, or nothing, and the change is still whole. A query is stopped with its
+/// caller.
+pub async fn execute(schema: &BraidSchema, state: &AppState, mut request: Request) -> Response {
+    let kind = operation_type(&mut request);
+    let schema = schema.clone();
+    let task = tokio::spawn(async move { schema.execute(request).await });
+    let _stop_with_caller =
+        (kind != Some(OperationType::Mutation)).then(|| AbortOnDrop(task.abort_handle()));
+    match tokio::time::timeout(state.config.request_timeout(), task).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(failed)) => {
+            tracing::error!(error = %failed, "an operation's task failed");
+            Response::from_errors(vec![request_error(
+                ErrorCode::InternalServerError,
+                "internal server error",
+            )])
+        }
         Err(_) => Response::from_errors(vec![request_error(
             ErrorCode::Timeout,
             "the operation ran past its time limit",
         )]),
     }
+}
+
+/// Stops a task when dropped.
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// The type of the operation a request selects, parsing its document if need be.
+fn operation_type(request: &mut Request) -> Option<OperationType> {
+    let name = request.operation_name.clone();
+    let document = request.parsed_query().ok()?;
+    selected_operation(document, name.as_deref()).map(|(_, operation)| operation.node.ty)
 }
 
 /// Typed access to request or schema data; a missing entry is a wiring bug, reported as
@@ -192,7 +231,7 @@ pub fn data<'a, T: std::any::Any + Send + Sync>(
 pub fn check_document(
     request: &mut Request,
     config: &crate::config::Config,
-) -> Result<Option<async_graphql::parser::types::OperationType>, async_graphql::ServerError> {
+) -> Result<Option<OperationType>, async_graphql::ServerError> {
     limits::check_size(&request.query, config)?;
     let name = request.operation_name.clone();
     let document = request.parsed_query().map_err(|error| {

@@ -144,6 +144,7 @@ impl TestApp {
 
     /// Like [`TestApp::new`], with configuration changes (e.g. a private store URL).
     pub(crate) async fn with_config(configure: impl FnOnce(&mut Config)) -> TestApp {
+        install_tracing();
         let mut config = base_config();
         let template = TEMPLATE
             .get_or_init(|| prepare_template(config.database_url.clone()))
@@ -420,12 +421,19 @@ thread_local! {
     static STATEMENTS: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
 }
 
-/// Counts the SQL statements sqlx runs on this thread while `body` runs. Tests using it
-/// run on a current-thread runtime, so every task (DataLoaders included) runs here.
-///
-/// One process-wide subscriber sees sqlx's per-statement events; a thread-local switch
-/// decides which thread is counting, so concurrent tests do not disturb each other.
-pub(crate) async fn count_statements<F: std::future::Future>(body: F) -> (F::Output, usize) {
+/// How many times PostgreSQL warned that a COMMIT or ROLLBACK found no transaction to
+/// end (a path that ends one twice), in this test process so far.
+pub(crate) fn transaction_warnings() -> usize {
+    install_tracing();
+    TRANSACTION_WARNINGS.load(Ordering::SeqCst)
+}
+
+static TRANSACTION_WARNINGS: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(0);
+
+/// One process-wide subscriber: sqlx's per-statement events (for `count_statements`) and
+/// the notices PostgreSQL sends (for `transaction_warnings`).
+fn install_tracing() {
     use tracing_subscriber::{Layer, layer::SubscriberExt};
 
     struct Counter;
@@ -435,8 +443,29 @@ pub(crate) async fn count_statements<F: std::future::Future>(body: F) -> (F::Out
             event: &tracing::Event<'_>,
             _: tracing_subscriber::layer::Context<'_, S>,
         ) {
-            if event.metadata().target() == "sqlx::query" {
-                STATEMENTS.with(|count| count.set(count.get().map(|n| n + 1)));
+            match event.metadata().target() {
+                "sqlx::query" => STATEMENTS.with(|count| count.set(count.get().map(|n| n + 1))),
+                "sqlx::postgres::notice" => {
+                    struct Message(bool);
+                    impl tracing::field::Visit for Message {
+                        fn record_debug(
+                            &mut self,
+                            field: &tracing::field::Field,
+                            value: &dyn std::fmt::Debug,
+                        ) {
+                            if field.name() == "message" {
+                                self.0 |=
+                                    format!("{value:?}").contains("no transaction in progress");
+                            }
+                        }
+                    }
+                    let mut message = Message(false);
+                    event.record(&mut message);
+                    if message.0 {
+                        TRANSACTION_WARNINGS.fetch_add(1, Ordering::SeqCst);
+                    }
+                }
+                _ => {}
             }
         }
     }
@@ -446,12 +475,22 @@ pub(crate) async fn count_statements<F: std::future::Future>(body: F) -> (F::Out
         let subscriber = tracing_subscriber::registry().with(
             Counter.with_filter(
                 tracing_subscriber::filter::Targets::new()
-                    .with_target("sqlx::query", tracing::Level::TRACE),
+                    .with_target("sqlx::query", tracing::Level::TRACE)
+                    .with_target("sqlx::postgres::notice", tracing::Level::WARN),
             ),
         );
         tracing::subscriber::set_global_default(subscriber)
             .expect("no other global subscriber in the tests");
     });
+}
+
+/// Counts the SQL statements sqlx runs on this thread while `body` runs. Tests using it
+/// run on a current-thread runtime, so every task (DataLoaders included) runs here.
+///
+/// One process-wide subscriber sees sqlx's per-statement events; a thread-local switch
+/// decides which thread is counting, so concurrent tests do not disturb each other.
+pub(crate) async fn count_statements<F: std::future::Future>(body: F) -> (F::Output, usize) {
+    install_tracing();
     STATEMENTS.with(|count| count.set(Some(0)));
     let output = body.await;
     let counted = STATEMENTS.with(|count| count.take()).unwrap_or_default();

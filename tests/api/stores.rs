@@ -267,3 +267,91 @@ async fn sign_in_and_sessions_survive_a_redis_outage() {
         braid::graphql::viewer::authenticate(&app.state, Some(&format!("Bearer {token}"))).await;
     assert!(after.is_err());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_mutation_mix_ends_every_transaction_once() {
+    let app = TestApp::new().await;
+    let served = app.serve().await;
+    let (person, _) = app.register("mix.person", "INDIVIDUAL").await;
+    let (owner, _) = app.register("mix.owner", "EMPLOYER").await;
+    let project = crate::delivery::create_project(&app, &owner, "Mixed").await;
+    let mix = [
+        (
+            person.clone(),
+            json!({ "query": "mutation($h: String!) { updateProfile(input: { headline: $h }) { headline } }", "variables": { "h": "Benchmarking braid" } }),
+        ),
+        (
+            person.clone(),
+            json!({ "query": "mutation { setSkill(input: { name: \"Rust\", proficiency: 4 }) { proficiency } }" }),
+        ),
+        (
+            owner.clone(),
+            json!({ "query": "mutation($p: ID!) { setProjectCustomField(projectId: $p, key: \"bench\", value: 42) { name } }", "variables": { "p": project } }),
+        ),
+    ];
+    // The warning is seen: a ROLLBACK outside a transaction raises it once.
+    let before = crate::harness::transaction_warnings();
+    sqlx::query("rollback")
+        .execute(&app.state.pg)
+        .await
+        .expect("a bare rollback only warns");
+    assert_eq!(crate::harness::transaction_warnings(), before + 1);
+
+    let before = crate::harness::transaction_warnings();
+    let http = reqwest::Client::new();
+    let url = served.url("/graphql");
+    let workers = (0..16).map(|worker| {
+        let (http, url, mix) = (http.clone(), url.clone(), mix.clone());
+        tokio::spawn(async move {
+            let mut failures = Vec::new();
+            for round in 0..20 {
+                let (token, body) = &mix[(worker + round) % mix.len()];
+                let response: Value = http
+                    .post(&url)
+                    .bearer_auth(token)
+                    .json(body)
+                    .send()
+                    .await
+                    .expect("sent")
+                    .json()
+                    .await
+                    .expect("json");
+                if !response["errors"].is_null() {
+                    failures.push(response);
+                }
+            }
+            failures
+        })
+    });
+    for worker in workers.collect::<Vec<_>>() {
+        let failures = worker.await.expect("joined");
+        assert!(failures.is_empty(), "{failures:?}");
+    }
+    // Clients that hang up mid-request (a load generator stopping, a closed tab): the
+    // server must still end each transaction exactly once.
+    let impatient = (0..8).map(|worker| {
+        let (url, mix) = (url.clone(), mix.clone());
+        tokio::spawn(async move {
+            for round in 0..40u64 {
+                let (token, body) = &mix[(worker + round as usize) % mix.len()];
+                let patience =
+                    Duration::from_micros(500 + (round * 997 + worker as u64 * 331) % 15_000);
+                let http = reqwest::Client::builder()
+                    .timeout(patience)
+                    .build()
+                    .expect("a client");
+                let _ = http.post(&url).bearer_auth(token).json(body).send().await;
+            }
+        })
+    });
+    for worker in impatient.collect::<Vec<_>>() {
+        worker.await.expect("joined");
+    }
+    // Whatever was cut off has finished by now.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        crate::harness::transaction_warnings(),
+        before,
+        "PostgreSQL warned that a transaction was ended twice"
+    );
+}
