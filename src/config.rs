@@ -192,6 +192,11 @@ pub struct Config {
     #[arg(long, env = "BRAID_SESSION_TTL_HOURS", default_value_t = 720)]
     pub session_ttl_hours: u32,
 
+    /// How often `braid serve` deletes expired sessions, in seconds (0: never; `braid
+    /// purge-sessions` does it once).
+    #[arg(long, env = "BRAID_SESSION_PURGE_SECS", default_value_t = 3_600)]
+    pub session_purge_secs: u64,
+
     /// How long a session lookup is cached in Redis, in seconds (logout clears it at once).
     #[arg(long, env = "BRAID_SESSION_CACHE_SECS", default_value_t = 60)]
     pub session_cache_secs: u64,

@@ -11,7 +11,7 @@ use async_graphql::Request;
 
 pub use mutation::AuthMutation;
 pub use oauth::{OAuthAccount, OAuthMutation, load_oauth_accounts};
-pub use session::{Session, SessionId, load_sessions, resolve_session};
+pub use session::{Session, SessionId, load_sessions, purge_expired, resolve_session, spawn_purge};
 
 use crate::{error::AppError, graphql, state::AppState};
 

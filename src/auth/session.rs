@@ -180,6 +180,58 @@ async fn revoke(state: &AppState, rows: Vec<Vec<u8>>) -> u64 {
     rows.len() as u64
 }
 
+/// Sessions deleted per statement by [`purge_expired`]: short transactions, so a purge
+/// never holds many row locks at once.
+const PURGE_BATCH: i64 = 5_000;
+
+/// Deletes every expired session, in batches; how many. Safe on several instances at
+/// once (each batch skips rows another purge holds).
+pub async fn purge_expired(pg: &PgPool) -> Result<u64, AppError> {
+    let mut purged = 0;
+    loop {
+        let deleted = sqlx::query(
+            "delete from sessions where id in (
+                 select id from sessions where expires_at <= now()
+                 limit $1 for update skip locked)",
+        )
+        .bind(PURGE_BATCH)
+        .execute(pg)
+        .await?
+        .rows_affected();
+        purged += deleted;
+        metrics::counter!("braid_sessions_purged_total").increment(deleted);
+        if deleted < PURGE_BATCH as u64 {
+            return Ok(purged);
+        }
+    }
+}
+
+/// Purges expired sessions every `BRAID_SESSION_PURGE_SECS` until `shutdown`.
+pub fn spawn_purge(
+    state: AppState,
+    shutdown: tokio_util::sync::CancellationToken,
+) -> Option<tokio::task::JoinHandle<()>> {
+    let every = std::time::Duration::from_secs(state.config.session_purge_secs);
+    if every.is_zero() {
+        return None;
+    }
+    Some(tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => return,
+                _ = ticks.tick() => {}
+            }
+            match purge_expired(&state.pg).await {
+                Ok(0) => {}
+                Ok(purged) => tracing::info!(purged, "expired sessions purged"),
+                Err(error) => tracing::warn!(%error, "expired sessions could not be purged"),
+            }
+        }
+    }))
+}
+
 /// Ends one session.
 pub(crate) async fn end(state: &AppState, session: SessionId) -> Result<u64, AppError> {
     let hashes: Vec<Vec<u8>> =

@@ -71,6 +71,11 @@ enum Command {
         #[arg(long, value_name = "K")]
         kind: Option<String>,
     },
+    /// Delete expired sessions now (`serve` also does it every BRAID_SESSION_PURGE_SECS).
+    PurgeSessions {
+        #[command(flatten)]
+        stores: StoreArgs,
+    },
     /// Check the stores against each other and repair what can be repaired (API specs
     /// against tech designs, vector points against their entities, per kind).
     Reconcile {
@@ -95,6 +100,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         | Command::Migrate { stores: args, .. }
         | Command::Seed { stores: args, .. }
         | Command::Reconcile { stores: args, .. }
+        | Command::PurgeSessions { stores: args }
         | Command::Reindex { stores: args, .. } => args.config.log_format,
         _ => LogFormat::Text,
     };
@@ -111,6 +117,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::ExportSchema { output, federation } => export_schema(output, federation),
         Command::Reindex { stores, kind } => reindex(stores.config, kind).await,
         Command::Reconcile { stores, dry_run } => reconcile::run(stores.config, dry_run).await,
+        Command::PurgeSessions { stores } => purge_sessions(stores.config).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -119,6 +126,13 @@ pub async fn run(cli: Cli) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn purge_sessions(config: Config) -> anyhow::Result<()> {
+    let state = crate::state::AppState::connect(config).await?;
+    let purged = crate::auth::purge_expired(&state.pg).await?;
+    tracing::info!(purged, "expired sessions purged");
+    Ok(())
 }
 
 fn export_schema(output: Option<PathBuf>, federation: bool) -> anyhow::Result<()> {

@@ -24,9 +24,6 @@ pub enum PartnerCommand {
         /// Days until the key expires (no expiry when omitted).
         #[arg(long)]
         expires_in_days: Option<i64>,
-        /// Scopes to record on the key (repeatable).
-        #[arg(long = "scope")]
-        scopes: Vec<String>,
     },
     /// Revoke an API key by its id.
     Revoke {
@@ -59,10 +56,9 @@ pub async fn run(config: Config, command: PartnerCommand) -> anyhow::Result<()> 
         PartnerCommand::Key {
             name,
             expires_in_days,
-            scopes,
         } => {
             let expires_at = expires_in_days.map(|days| Utc::now() + Duration::days(days));
-            let key = partners::create_key(pg, &name, &scopes, expires_at)
+            let key = partners::create_key(pg, &name, expires_at)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("key id:  {}", key.id);

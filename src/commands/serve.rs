@@ -1,6 +1,7 @@
 //! `braid serve`.
 
 use crate::{
+    auth,
     config::Config,
     http::{Server, metrics},
     state::AppState,
@@ -15,6 +16,7 @@ pub(super) async fn run(config: Config) -> anyhow::Result<()> {
     state.embedder.load().await?;
     let server = Server::bind(state.clone(), addr).await?;
     let shutdown = server.shutdown_token();
+    let purge = auth::spawn_purge(state.clone(), shutdown.clone());
     let indexer = vectors::spawn(state, shutdown.clone());
     tokio::spawn(async move {
         wait_for_signal().await;
@@ -27,6 +29,9 @@ pub(super) async fn run(config: Config) -> anyhow::Result<()> {
     );
     server.run().await?;
     let _ = indexer.await;
+    if let Some(purge) = purge {
+        let _ = purge.await;
+    }
     Ok(())
 }
 

@@ -78,7 +78,6 @@ async fn partner_named(pg: &PgPool, name: &str) -> Result<Partner, AppError> {
 pub async fn create_key(
     pg: &PgPool,
     partner: &str,
-    scopes: &[String],
     expires_at: Option<DateTime<Utc>>,
 ) -> Result<NewKey, AppError> {
     let partner = partner_named(pg, partner).await?;
@@ -87,13 +86,12 @@ pub async fn create_key(
     let key = format!("{KEY_PREFIX}{}", URL_SAFE_NO_PAD.encode(secret));
     let id = Uuid::now_v7();
     sqlx::query(
-        "insert into partner_api_keys (id, partner_id, key_hash, key_prefix, scopes, expires_at) values ($1, $2, $3, $4, $5, $6)",
+        "insert into partner_api_keys (id, partner_id, key_hash, key_prefix, expires_at) values ($1, $2, $3, $4, $5)",
     )
     .bind(id)
     .bind(partner.id.0)
     .bind(key_hash(&key).as_slice())
     .bind(&key[..KEY_PREFIX.len() + 6])
-    .bind(scopes)
     .bind(expires_at)
     .execute(pg)
     .await?;

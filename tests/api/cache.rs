@@ -246,7 +246,7 @@ async fn viewers_and_private_data_never_share_entries() {
     partners::add(&app.state.pg, "cachepartner")
         .await
         .expect("a partner");
-    let key = partners::create_key(&app.state.pg, "cachepartner", &[], None)
+    let key = partners::create_key(&app.state.pg, "cachepartner", None)
         .await
         .expect("a key")
         .key;

@@ -367,3 +367,68 @@ async fn websocket_connection_init_resolves_the_viewer() {
         "{seen:?}"
     );
 }
+
+#[tokio::test]
+async fn serve_purges_expired_sessions_and_counts_them() {
+    let app = TestApp::with_config(|config| config.session_purge_secs = 1).await;
+    let served = app.serve().await;
+    let (kept, _) = app.register("purge.kept", "INDIVIDUAL").await;
+    for username in ["purge.old", "purge.older"] {
+        app.register(username, "INDIVIDUAL").await;
+    }
+    let expired = sqlx::query(
+        "update sessions s set created_at = now() - interval '2 days', expires_at = now() - interval '1 day'
+         from users u where u.id = s.user_id and u.username in ('purge.old', 'purge.older')",
+    )
+    .execute(&app.state.pg)
+    .await
+    .expect("expire two sessions")
+    .rows_affected();
+    assert_eq!(expired, 2);
+    let remaining = || async {
+        sqlx::query_scalar::<_, i64>("select count(*) from sessions")
+            .fetch_one(&app.state.pg)
+            .await
+            .expect("count")
+    };
+    assert_eq!(remaining().await, 3);
+
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    let purge =
+        braid::auth::spawn_purge(app.state.clone(), shutdown.clone()).expect("a purge task");
+    let started = std::time::Instant::now();
+    while remaining().await != 1 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "the purge never ran"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    shutdown.cancel();
+    purge.await.expect("the purge task stops");
+
+    // The live session still works; the purge is on /metrics.
+    let me = app
+        .graphql_as(&kept, "{ me { username } }", json!({}))
+        .await;
+    assert_eq!(me["data"]["me"]["username"], "purge.kept");
+    let metrics = reqwest::get(served.url("/metrics"))
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    let purged: f64 = metrics
+        .lines()
+        .find_map(|line| line.strip_prefix("braid_sessions_purged_total "))
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no purge counter in {metrics}"));
+    assert!(purged >= 2.0, "{purged}");
+    // Nothing left to purge: a second pass deletes nothing.
+    assert_eq!(
+        braid::auth::purge_expired(&app.state.pg)
+            .await
+            .expect("purge"),
+        0
+    );
+}

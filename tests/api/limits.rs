@@ -296,7 +296,7 @@ async fn partners_have_a_request_budget_of_their_own() {
     let app = TestApp::with_config(|config| config.partner_rate_limit_per_minute = 2).await;
     let pg = &app.state.pg;
     braid::partners::add(pg, "busy").await.expect("a partner");
-    let key = braid::partners::create_key(pg, "busy", &[], None)
+    let key = braid::partners::create_key(pg, "busy", None)
         .await
         .expect("a key")
         .key;

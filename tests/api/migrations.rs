@@ -56,6 +56,14 @@ async fn postgres_migrations_roll_back_and_forward() {
         .await
         .expect("query");
     assert!(!notes_exist, "the retired notes table is gone");
+    let scopes: i64 = sqlx::query_scalar(
+        "select count(*) from information_schema.columns
+         where table_name = 'partner_api_keys' and column_name = 'scopes'",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .expect("query");
+    assert_eq!(scopes, 0, "key scopes were never enforced and are gone");
 }
 
 #[tokio::test]

@@ -54,11 +54,11 @@ async fn partner_keys_run_only_their_published_documents() {
     partners::add(pg, "hrsystem")
         .await
         .expect("another partner");
-    let key = partners::create_key(pg, "jobboard", &["read".to_owned()], None)
+    let key = partners::create_key(pg, "jobboard", None)
         .await
         .expect("a key")
         .key;
-    let other_key = partners::create_key(pg, "hrsystem", &[], None)
+    let other_key = partners::create_key(pg, "hrsystem", None)
         .await
         .expect("a key")
         .key;
@@ -150,10 +150,10 @@ async fn revoked_and_expired_keys_are_refused() {
     let app = TestApp::new().await;
     let pg = &app.state.pg;
     partners::add(pg, "careers").await.expect("a partner");
-    let revoked = partners::create_key(pg, "careers", &[], None)
+    let revoked = partners::create_key(pg, "careers", None)
         .await
         .expect("a key");
-    let expired = partners::create_key(pg, "careers", &[], Some(Utc::now() - Duration::hours(1)))
+    let expired = partners::create_key(pg, "careers", Some(Utc::now() - Duration::hours(1)))
         .await
         .expect("a key");
     assert!(partners::revoke_key(pg, revoked.id).await.expect("revoked"));
