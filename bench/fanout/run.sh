@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Fan-out benchmark: one `braid serve` (release build) holding N idle noteAdded
-# subscribers over WebSocket; measures the latency from a createNote mutation to each
-# subscriber receiving the event (p50 / p99) and braid's RSS.
+# Fan-out benchmark: one `braid serve` (release build) holding N idle subscribers to the
+# public job board feed (jobPosted) over WebSocket; measures the latency from a
+# publishJob mutation to each subscriber receiving the event (p50 / p99) and braid's RSS.
 #
 # Usage: bench/fanout/run.sh [N=10000] [EVENTS=5]
 #        BRAID_BENCH_PROFILE=debug bench/fanout/run.sh   (the unoptimised build)
