@@ -162,15 +162,22 @@ impl TestApp {
         config.redis_prefix = format!("braid_t:{tag}:");
         config.store_timeout_ms = 1_500;
         configure(&mut config);
+        // Setup is not under test: it gets a patient store timeout of its own, so a test
+        // that shortens the timeout does not fail while the machine is busy migrating.
+        let mut setup = config.clone();
+        setup.store_timeout_ms = setup.store_timeout_ms.max(10_000);
+        let setup = AppState::connect(setup)
+            .await
+            .expect("creating store handles for the setup");
+        STALE_STORES_DROPPED
+            .get_or_init(|| drop_stale_documents_and_vectors(&setup))
+            .await;
+        migrate::apply_all(&setup)
+            .await
+            .expect("migrating the test stores");
         let state = AppState::connect(config)
             .await
             .expect("creating store handles");
-        STALE_STORES_DROPPED
-            .get_or_init(|| drop_stale_documents_and_vectors(&state))
-            .await;
-        migrate::apply_all(&state)
-            .await
-            .expect("migrating the test stores");
         let schema = graphql::build_schema(&state);
         TestApp { state, schema }
     }
