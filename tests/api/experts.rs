@@ -9,14 +9,14 @@ use uuid::Uuid;
 
 use crate::harness::{TestApp, count_statements};
 
-fn code(response: &Value) -> &str {
+pub(crate) fn code(response: &Value) -> &str {
     response["errors"][0]["extensions"]["code"]
         .as_str()
         .unwrap_or_default()
 }
 
 /// The UUID inside a global ID.
-fn uuid_of(global: &str) -> Uuid {
+pub(crate) fn uuid_of(global: &str) -> Uuid {
     let text = String::from_utf8(URL_SAFE_NO_PAD.decode(global).expect("base64")).expect("utf-8");
     let (_, uuid) = text.split_once(':').expect("Type:uuid");
     Uuid::parse_str(uuid).expect("a uuid")
@@ -32,7 +32,7 @@ async fn run(app: &TestApp, token: Option<&str>, query: &str, variables: Value) 
 const SAVE_PROFILE: &str = "mutation($input: ExpertProfileInput!) { saveExpertProfile(input: $input) { id title visibility yearsExperience } }";
 
 /// Registers an expert with a profile of this visibility; their token and user ID.
-async fn expert(app: &TestApp, username: &str, visibility: &str) -> (String, String) {
+pub(crate) async fn expert(app: &TestApp, username: &str, visibility: &str) -> (String, String) {
     let (token, id) = app.register(username, "EXPERT").await;
     let saved = app
         .graphql_as(
@@ -57,7 +57,7 @@ async fn expert(app: &TestApp, username: &str, visibility: &str) -> (String, Str
 
 const CREATE_SERVICE: &str = "mutation($input: ExpertServiceInput!) { createExpertService(input: $input) { id status pricingModel price currency } }";
 
-async fn service(app: &TestApp, token: &str, input: Value) -> String {
+pub(crate) async fn service(app: &TestApp, token: &str, input: Value) -> String {
     let created = app
         .graphql_as(token, CREATE_SERVICE, json!({ "input": input }))
         .await;
@@ -67,14 +67,14 @@ async fn service(app: &TestApp, token: &str, input: Value) -> String {
         .to_owned()
 }
 
-fn hourly(title: &str) -> Value {
+pub(crate) fn hourly(title: &str) -> Value {
     json!({ "title": title, "serviceType": "CONSULTATION", "pricingModel": "HOURLY", "price": "120.50", "currency": "EUR" })
 }
 
 const BOOK: &str = "mutation($service: ID!, $input: BookServiceInput!) { bookService(serviceId: $service, input: $input) { id status paymentStatus paymentAmount paymentCurrency startTime } }";
 
 /// `bookService` from `start_hours` to `end_hours` hours from now.
-async fn book(
+pub(crate) async fn book(
     app: &TestApp,
     token: &str,
     service: &str,
@@ -97,14 +97,16 @@ async fn book(
     .await
 }
 
-fn booking_id(response: &Value) -> String {
+pub(crate) const RECORD_PAYMENT: &str = "mutation($input: RecordPaymentInput!) { recordPayment(input: $input) { duplicate booking { status paymentStatus } } }";
+
+pub(crate) fn booking_id(response: &Value) -> String {
     response["data"]["bookService"]["id"]
         .as_str()
         .unwrap_or_else(|| panic!("booking: {response}"))
         .to_owned()
 }
 
-async fn notifications_of(app: &TestApp, user: &str) -> Vec<String> {
+pub(crate) async fn notifications_of(app: &TestApp, user: &str) -> Vec<String> {
     sqlx::query_scalar(
         "select type from notifications where recipient_id = $1 order by created_at, id",
     )
@@ -767,32 +769,66 @@ async fn bookings_follow_their_machines_and_notify() {
         Some(1)
     );
 
-    // Payment: the client only, once.
-    let pay = "mutation($id: ID!) { payBooking(id: $id) { status paymentStatus } }";
+    // Payment: clients no longer mark bookings paid; the payment provider's webhook or an
+    // admin records it, for exactly what the booking owes, once.
+    let client_pays = app
+        .graphql_as(
+            &client,
+            "mutation($id: ID!) { payBooking(id: $id) { status } }",
+            json!({ "id": first }),
+        )
+        .await;
+    assert_eq!(
+        code(&client_pays),
+        "GRAPHQL_VALIDATION_FAILED",
+        "{client_pays}"
+    );
+    let pay = |booking: &str, amount: &str, currency: &str, event: &str| json!({ "input": { "bookingId": booking, "amount": amount, "currency": currency, "providerEventId": event } });
+    // Admins record payments.
+    let record = async |booking: &str, amount: &str, currency: &str, event: &str| {
+        app.graphql_as(
+            &admin,
+            RECORD_PAYMENT,
+            pay(booking, amount, currency, event),
+        )
+        .await
+    };
+    for token in [&client, &expert_token, &stranger] {
+        let refused = app
+            .graphql_as(
+                token,
+                RECORD_PAYMENT,
+                pay(&first, "180.75", "EUR", "evt_first"),
+            )
+            .await;
+        assert_eq!(code(&refused), "FORBIDDEN", "{refused}");
+    }
     assert_eq!(
         code(
-            &app.graphql_as(&expert_token, pay, json!({ "id": first }))
+            &app.graphql(RECORD_PAYMENT, pay(&first, "180.75", "EUR", "evt_first"))
                 .await
         ),
-        "FORBIDDEN"
+        "UNAUTHENTICATED"
     );
-    assert_eq!(
-        code(&app.graphql_as(&stranger, pay, json!({ "id": first })).await),
-        "NOT_FOUND"
-    );
-    assert_eq!(
-        code(&app.graphql_as(&admin, pay, json!({ "id": first })).await),
-        "FORBIDDEN"
-    );
-    let paid = app.graphql_as(&client, pay, json!({ "id": first })).await;
-    assert_eq!(
-        paid["data"]["payBooking"],
-        json!({ "status": "SCHEDULED", "paymentStatus": "PAID" })
-    );
-    assert_eq!(
-        code(&app.graphql_as(&client, pay, json!({ "id": first })).await),
-        "CONFLICT"
-    );
+    for (amount, currency) in [("180.74", "EUR"), ("180.75", "USD"), ("0", "EUR")] {
+        let wrong = record(&first, amount, currency, "evt_first").await;
+        assert_eq!(
+            code(&wrong),
+            "BAD_USER_INPUT",
+            "{amount} {currency}: {wrong}"
+        );
+    }
+    // Recorded once (amounts compare as numbers, currencies in any case), then again.
+    for (amount, currency, duplicate) in [("180.750", "eur", false), ("180.75", "EUR", true)] {
+        let recorded = record(&first, amount, currency, "evt_first").await;
+        assert_eq!(
+            recorded["data"]["recordPayment"],
+            json!({ "duplicate": duplicate, "booking": { "status": "SCHEDULED", "paymentStatus": "PAID" } }),
+            "{recorded}"
+        );
+    }
+    let second_payment = record(&first, "180.75", "EUR", "evt_other").await;
+    assert_eq!(code(&second_payment), "CONFLICT", "{second_payment}");
 
     // Not started: the expert cannot complete it; the client cancels, which refunds.
     let complete = "mutation($id: ID!) { completeBooking(id: $id) { status paymentStatus } }";
@@ -833,7 +869,7 @@ async fn bookings_follow_their_machines_and_notify() {
         "CONFLICT"
     );
     assert_eq!(
-        code(&app.graphql_as(&client, pay, json!({ "id": first })).await),
+        code(&record(&first, "180.75", "EUR", "evt_late").await),
         "CONFLICT"
     );
     assert_eq!(
@@ -894,10 +930,11 @@ async fn bookings_follow_their_machines_and_notify() {
         "CONFLICT"
     );
     // Paying after the session is allowed.
-    let late = app.graphql_as(&client, pay, json!({ "id": third })).await;
+    let late = record(&third, "120.50", "EUR", "evt_third").await;
     assert_eq!(
-        late["data"]["payBooking"],
-        json!({ "status": "COMPLETED", "paymentStatus": "PAID" })
+        late["data"]["recordPayment"]["booking"],
+        json!({ "status": "COMPLETED", "paymentStatus": "PAID" }),
+        "{late}"
     );
     assert_eq!(
         notifications_of(&app, &client_id).await,

@@ -4,7 +4,8 @@
 //!
 //! Everything goes through the expert domain's checked functions. Bookings that already
 //! took place use `experts::seed_booking`, the seed-only path that accepts a start in the
-//! past (the API refuses one); every other booking rule applies to them.
+//! past (the API refuses one); every other booking rule applies to them. Payments are
+//! recorded as the payment provider's webhook records them.
 
 use anyhow::Context;
 use chrono::{Duration, DurationRound, Utc};
@@ -14,8 +15,8 @@ use super::DemoUser;
 use crate::{
     experts::{
         self, Actor, BookServiceInput, ExpertProfileInput, ExpertServiceInput, ExpertVisibility,
-        KnowledgeBaseInput, KnowledgeContentInput, KnowledgeContentType, PricingModel,
-        ServiceStatus, ServiceType,
+        KnowledgeBaseInput, KnowledgeContentInput, KnowledgeContentType, Payment, PaymentSource,
+        PricingModel, ServiceStatus, ServiceType,
     },
     state::AppState,
     users::{Role, UserId},
@@ -319,7 +320,15 @@ async fn seed_bookings(
         match outcome {
             Outcome::Scheduled => {}
             Outcome::Paid | Outcome::PaidThenCanceled | Outcome::CompletedPaid if pending => {
-                experts::pay(state, as_client, booking.id).await?;
+                let payment = Payment::new(
+                    format!("seed_{}", booking.id.0),
+                    booking.id,
+                    booking.payment_amount,
+                    booking.payment_currency.as_deref().unwrap_or_default(),
+                    PaymentSource::Seed,
+                    "{}".to_owned(),
+                )?;
+                experts::record_payment(state, &payment).await?;
             }
             _ => {}
         }
