@@ -1,18 +1,20 @@
 //! Service and booking mutations, and the booking rules they share with the seed.
 //!
 //! Services are changed by their expert or an admin. Bookings: a signed-in user books an
-//! active service of an expert they may see (not their own), starting in the future; the
-//! exclusion constraint refuses overlaps, so of two concurrent bookings of one slot
-//! exactly one wins. Payments are reported by the payment provider or an admin
-//! (`payment.rs`); the client (before the start) or the expert cancels a scheduled
-//! booking, refunding it when paid; the expert completes it once started. Each change
-//! records a notification for the other party in its transaction.
+//! active service of an expert they may see (not their own), starting in the future and
+//! within the service's availability; the exclusion constraint refuses overlaps, so of
+//! two concurrent bookings of one slot exactly one wins. Payments are reported by the
+//! payment provider or an admin (`payment.rs`); the client (before the start) or the
+//! expert cancels a scheduled booking, refunding it when paid; the expert completes it
+//! once started. Each change records a notification for the other party in its
+//! transaction.
 
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor};
 
 use super::{
+    availability,
     booking_db::{self, NewBooking},
     booking_input::{self, BookServiceInput, ExpertServiceInput, UpdateExpertServiceInput},
     db,
@@ -105,6 +107,7 @@ async fn record_booking(
             service.status.as_str()
         )));
     }
+    availability::check(&service.availability, fields.start_time, fields.end_time)?;
     let (amount, currency) = booking_input::payment(
         service.pricing_model,
         service.price,

@@ -1,7 +1,8 @@
 //! Experts (seed 003 section 4): expert profiles, knowledge bases with their contents and
-//! tags, the services experts offer and clients' bookings of them, their payments, and
-//! the booking notifications.
+//! tags, the services experts offer (with their weekly availability) and clients'
+//! bookings of them, their payments, and the booking notifications.
 
+mod availability;
 mod booking;
 mod booking_db;
 mod booking_input;
@@ -22,6 +23,7 @@ mod subscription;
 use async_graphql::{Context, MergedObject};
 use uuid::Uuid;
 
+pub use availability::{ServiceAvailabilityInput, Weekday, WeeklyHoursInput};
 pub(crate) use booking::{
     Actor, book, cancel, complete, create_service, seed_booking, set_service_status,
 };

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -81,17 +82,26 @@ pub(crate) async fn book(
     start_hours: f64,
     end_hours: f64,
 ) -> Value {
-    let at = |hours: f64| {
-        (chrono::Utc::now() + chrono::Duration::seconds((hours * 3600.0) as i64))
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-    };
+    let at = |hours: f64| Utc::now() + chrono::Duration::seconds((hours * 3600.0) as i64);
+    book_between(app, token, service, at(start_hours), at(end_hours)).await
+}
+
+/// `bookService` from `start` to `end`.
+async fn book_between(
+    app: &TestApp,
+    token: &str,
+    service: &str,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Value {
+    let at = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     app.graphql_as(
         token,
         BOOK,
         json!({ "service": service, "input": {
             "title": "Architecture review",
-            "startTime": at(start_hours),
-            "endTime": at(end_hours),
+            "startTime": at(start),
+            "endTime": at(end),
         } }),
     )
     .await
@@ -523,8 +533,19 @@ async fn services_check_prices_and_follow_their_status_machine() {
             "currency",
         ),
         (
-            json!({ "title": "Hourly", "serviceType": "QA", "pricingModel": "HOURLY", "price": "10", "currency": "USD", "availability": [1] }),
-            "availability",
+            json!({ "title": "Hourly", "serviceType": "QA", "pricingModel": "HOURLY", "price": "10", "currency": "USD",
+                    "availability": { "timeZone": "Mars/Olympus", "weekly": [{ "day": "MONDAY", "from": "09:00", "to": "17:00" }] } }),
+            "availability.timeZone",
+        ),
+        (
+            json!({ "title": "Hourly", "serviceType": "QA", "pricingModel": "HOURLY", "price": "10", "currency": "USD",
+                    "availability": { "timeZone": "UTC", "weekly": [{ "day": "MONDAY", "from": "17:00", "to": "09:00" }] } }),
+            "availability.weekly[0].to",
+        ),
+        (
+            json!({ "title": "Hourly", "serviceType": "QA", "pricingModel": "HOURLY", "price": "10", "currency": "USD",
+                    "availability": { "timeZone": "UTC", "weekly": [{ "day": "MONDAY", "from": "24:00", "to": "24:00" }] } }),
+            "availability.weekly[0].from",
         ),
     ] {
         let refused = app
@@ -1051,6 +1072,98 @@ async fn bookings_follow_their_machines_and_notify() {
     assert_eq!(
         braid::error::violated_constraint(&refused),
         Some("service_bookings_status_transition")
+    );
+}
+
+#[tokio::test]
+async fn bookings_fall_within_the_service_hours_in_its_time_zone() {
+    let app = TestApp::new().await;
+    let (expert_token, _) = expert(&app, "tokyo.expert", "PUBLIC").await;
+    let (client, _) = app.register("tokyo.client", "INDIVIDUAL").await;
+    let weekdays = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"]
+        .map(|day| json!({ "day": day, "from": "09:00", "to": "17:00" }));
+    let office_hours = json!({ "timeZone": "Asia/Tokyo", "weekly": weekdays });
+    let mut input = hourly("Tokyo office hours");
+    input["availability"] = office_hours.clone();
+    let created = app
+        .graphql_as(
+            &expert_token,
+            "mutation($input: ExpertServiceInput!) { createExpertService(input: $input) { id availability { timeZone weekly { day from to } } } }",
+            json!({ "input": input }),
+        )
+        .await;
+    assert_eq!(
+        created["data"]["createExpertService"]["availability"], office_hours,
+        "{created}"
+    );
+    let tokyo_service = created["data"]["createExpertService"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+
+    // The next Monday and Saturday in Tokyo, and instants of their local hours.
+    let tokyo = chrono_tz::Asia::Tokyo;
+    let today = Utc::now().with_timezone(&tokyo).date_naive();
+    let monday = today + Duration::days(7 - i64::from(today.weekday().num_days_from_monday()));
+    let saturday = monday + Duration::days(5);
+    let local = |date: chrono::NaiveDate, hour: u32, minute: u32| {
+        tokyo
+            .from_local_datetime(&date.and_hms_opt(hour, minute, 0).expect("a time"))
+            .single()
+            .expect("Tokyo has no DST")
+            .with_timezone(&Utc)
+    };
+    // Books the service on `day` from `from` to `to` (hours, minutes) Tokyo time.
+    let book_tokyo = async |day, from: (u32, u32), to: (u32, u32)| {
+        let (start, end) = (local(day, from.0, from.1), local(day, to.0, to.1));
+        book_between(&app, &client, &tokyo_service, start, end).await
+    };
+    // Inside, the window's edges included.
+    for (from, to) in [((10, 0), (11, 0)), ((16, 0), (17, 0))] {
+        let booked = book_tokyo(monday, from, to).await;
+        assert_eq!(
+            booked["data"]["bookService"]["status"], "SCHEDULED",
+            "{booked}"
+        );
+    }
+    for (day, from, to, names) in [
+        (monday, (18, 0), (19, 0), "18:00"),
+        (monday, (8, 30), (9, 30), "08:30"),
+        (saturday, (10, 0), (11, 0), "Saturday"),
+    ] {
+        let refused = book_tokyo(day, from, to).await;
+        assert_eq!(code(&refused), "BAD_USER_INPUT", "{names}: {refused}");
+        let message = refused["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains(names)
+                && message.contains("Asia/Tokyo")
+                && message.contains("Monday 09:00-17:00"),
+            "{message}"
+        );
+    }
+
+    // Cleared, the service is bookable at any time again; a zone must be a real one.
+    let update = "mutation($id: ID!, $input: UpdateExpertServiceInput!) { updateExpertService(id: $id, input: $input) { availability { timeZone } } }";
+    let mars = app
+        .graphql_as(&expert_token, update, json!({ "id": tokyo_service, "input": { "availability": { "timeZone": "Mars/Olympus", "weekly": [] } } }))
+        .await;
+    assert_eq!(code(&mars), "BAD_USER_INPUT", "{mars}");
+    let cleared = app
+        .graphql_as(
+            &expert_token,
+            update,
+            json!({ "id": tokyo_service, "input": { "availability": null } }),
+        )
+        .await;
+    assert_eq!(
+        cleared["data"]["updateExpertService"],
+        json!({ "availability": null }),
+        "{cleared}"
+    );
+    let weekend = book_tokyo(saturday, (10, 0), (11, 0)).await;
+    assert_eq!(
+        weekend["data"]["bookService"]["status"], "SCHEDULED",
+        "{weekend}"
     );
 }
 
