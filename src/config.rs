@@ -221,6 +221,21 @@ pub struct Config {
     #[arg(long, env = "BRAID_LOGIN_ATTEMPTS_PER_IP", default_value_t = 50)]
     pub login_attempts_per_ip: u32,
 
+    /// Shared secret of the payment provider's webhook: `POST /webhooks/payments` accepts
+    /// only deliveries whose `Braid-Signature` is an HMAC-SHA256 made with it. Unset, the
+    /// endpoint answers 503 and payments are recorded only by admins.
+    #[arg(long, env = "BRAID_PAYMENT_WEBHOOK_SECRET", hide_env_values = true)]
+    pub payment_webhook_secret: Option<String>,
+
+    /// How far the timestamp a payment webhook delivery signs may be from the server's
+    /// clock, in seconds; a delivery outside this window (a replay) gets 401.
+    #[arg(
+        long,
+        env = "BRAID_PAYMENT_WEBHOOK_TOLERANCE_SECS",
+        default_value_t = 300
+    )]
+    pub payment_webhook_tolerance_secs: u64,
+
     /// Log format: `text` for people, `json` for log pipelines.
     #[arg(long, env = "BRAID_LOG_FORMAT", default_value = "text")]
     pub log_format: LogFormat,

@@ -108,7 +108,7 @@ pub const TOUCHES: &[(&str, &[&str])] = &[
     ("updateExpertService", &["ExpertService"]),
     ("setExpertServiceStatus", &["ExpertService"]),
     ("bookService", &["ServiceBooking"]),
-    ("payBooking", &["ServiceBooking"]),
+    ("recordPayment", &["ServiceBooking"]),
     ("cancelBooking", &["ServiceBooking"]),
     ("completeBooking", &["ServiceBooking"]),
 ];

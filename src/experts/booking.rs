@@ -1,17 +1,20 @@
 //! Service and booking mutations, and the booking rules they share with the seed.
 //!
 //! Services are changed by their expert or an admin. Bookings: a signed-in user books an
-//! active service of an expert they may see (not their own), starting in the future; the
-//! exclusion constraint refuses overlaps, so of two concurrent bookings of one slot
-//! exactly one wins, and bookings of one service take turns on its row. The client pays; the client (before the start) or the expert
-//! cancels a scheduled booking, refunding it when paid; the expert completes it once
-//! started. Each change records a notification for the other party in its transaction.
+//! active service of an expert they may see (not their own), starting in the future and
+//! within the service's availability; the exclusion constraint refuses overlaps, so of
+//! two concurrent bookings of one slot exactly one wins, and bookings of one service
+//! take turns on its row. Payments are reported by the payment provider or an admin
+//! (`payment.rs`); the client (before the start) or the expert cancels a scheduled
+//! booking, refunding it when paid; the expert completes it once started. Each change
+//! records a notification for the other party in its transaction.
 
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor};
 
 use super::{
+    availability,
     booking_db::{self, NewBooking},
     booking_input::{self, BookServiceInput, ExpertServiceInput, UpdateExpertServiceInput},
     db,
@@ -108,6 +111,7 @@ async fn record_booking(
     if service.status != ServiceStatus::Active {
         return Err(absent());
     }
+    availability::check(&service.availability, fields.start_time, fields.end_time)?;
     let (amount, currency) = booking_input::payment(
         service.pricing_model,
         service.price,
@@ -155,7 +159,7 @@ async fn record_booking(
 /// Records a notification about `booking` for `recipient`, in the caller's transaction;
 /// the events to publish once it commits (the notification, and `bookingUpdated` for
 /// both parties).
-async fn tell(
+pub(super) async fn tell(
     tx: &mut PgConnection,
     booking: &ServiceBooking,
     recipient: UserId,
@@ -219,50 +223,6 @@ async fn party_booking(
         });
     }
     Ok((tx, booking))
-}
-
-/// The client pays a pending booking that is not canceled.
-pub(crate) async fn pay(
-    state: &AppState,
-    actor: Actor,
-    id: BookingId,
-) -> Result<ServiceBooking, AppError> {
-    let (mut tx, booking) = party_booking(state, actor, id).await?;
-    if booking.client != actor.user {
-        return Err(AppError::Forbidden(
-            "only the client pays a booking".to_owned(),
-        ));
-    }
-    if booking.status == BookingStatus::Canceled {
-        return Err(AppError::Conflict(
-            "the booking is canceled and cannot be paid".to_owned(),
-        ));
-    }
-    if booking.payment_status != PaymentStatus::Pending {
-        return Err(AppError::Conflict(format!(
-            "the booking's payment is already {}",
-            booking.payment_status.as_str()
-        )));
-    }
-    let paid =
-        booking_db::set_booking_state(&mut *tx, booking.id, booking.status, PaymentStatus::Paid)
-            .await?;
-    let events = tell(
-        &mut tx,
-        &paid,
-        paid.expert,
-        "booking_paid",
-        &format!("Booking paid: {}", paid.title),
-        &format!(
-            "{} {} received.",
-            paid.payment_amount,
-            paid.payment_currency.as_deref().unwrap_or_default()
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    events.publish(&state.events);
-    Ok(paid)
 }
 
 /// The client (before the start) or the expert (any time) cancels a scheduled booking;
@@ -450,13 +410,6 @@ impl BookingMutation {
             input,
         )
         .await
-    }
-
-    /// The client pays a pending booking.
-    async fn pay_booking(&self, ctx: &Context<'_>, id: ID) -> Result<ServiceBooking, AppError> {
-        let state = graphql::data::<AppState>(ctx)?;
-        let viewer = graphql::data::<Viewer>(ctx)?.require_user()?;
-        pay(state, viewer.into(), BookingId::from_global(&id)?).await
     }
 
     /// The client (before it starts) or the expert cancels a scheduled booking; a paid

@@ -6,6 +6,7 @@ use sqlx::{PgExecutor, prelude::FromRow, types::Json};
 use uuid::Uuid;
 
 use super::{
+    availability::Availability,
     booking_input::{BookingFields, ServiceFields},
     db::{PageArrays, PageRequest, Reader, constraint_error},
     model::{
@@ -29,7 +30,7 @@ struct ServiceRow {
     pricing_model: String,
     price: Option<Decimal>,
     currency: Option<String>,
-    availability: Json<serde_json::Value>,
+    availability: Json<Availability>,
     status: String,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,

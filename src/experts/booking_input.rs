@@ -1,13 +1,14 @@
 //! Inputs of the service and booking mutations, price consistency, and what a booking
 //! costs.
 
-use async_graphql::{InputObject, Json, MaybeUndefined};
+use async_graphql::{InputObject, MaybeUndefined};
 use chrono::{DateTime, Utc};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::graphql::money::Money;
 
 use super::{
+    availability::{Availability, ServiceAvailabilityInput},
     input::{required, text},
     model::{PricingModel, ServiceStatus, ServiceType},
 };
@@ -29,8 +30,8 @@ pub struct ExpertServiceInput {
     pub price: Option<Money>,
     /// ISO 4217 code such as `USD` with a price; omitted for free services.
     pub currency: Option<String>,
-    /// When the expert is available: a JSON object of at most 8 KiB.
-    pub availability: Option<Json<serde_json::Value>>,
+    /// When the service may be booked; omitted, at any time.
+    pub availability: Option<ServiceAvailabilityInput>,
     /// `ACTIVE` (the default) to offer it now, `DRAFT` to prepare it first.
     pub status: Option<ServiceStatus>,
 }
@@ -51,8 +52,9 @@ pub(super) struct UpdateExpertServiceInput {
     pub price: MaybeUndefined<Money>,
     /// The currency; `null` clears it.
     pub currency: MaybeUndefined<String>,
-    /// When the expert is available: a JSON object of at most 8 KiB.
-    pub availability: Option<Json<serde_json::Value>>,
+    /// When the service may be booked; `null` makes it bookable at any time. Existing
+    /// bookings stand.
+    pub availability: MaybeUndefined<ServiceAvailabilityInput>,
 }
 
 /// A checked service (without its status, which has its own mutation).
@@ -63,7 +65,7 @@ pub(super) struct ServiceFields {
     pub(super) pricing_model: PricingModel,
     pub(super) price: Option<Decimal>,
     pub(super) currency: Option<String>,
-    pub(super) availability: serde_json::Value,
+    pub(super) availability: Availability,
 }
 
 impl ExpertServiceInput {
@@ -87,7 +89,10 @@ impl ExpertServiceInput {
                 pricing_model: self.pricing_model,
                 price,
                 currency,
-                availability: availability(self.availability)?,
+                availability: match &self.availability {
+                    Some(a) => a.parse()?,
+                    None => Availability::Any,
+                },
             },
             status,
         ))
@@ -117,8 +122,9 @@ impl UpdateExpertServiceInput {
             price,
             currency,
             availability: match self.availability {
-                Some(a) => availability(Some(a))?,
-                None => current.availability,
+                MaybeUndefined::Undefined => current.availability,
+                MaybeUndefined::Null => Availability::Any,
+                MaybeUndefined::Value(a) => a.parse()?,
             },
         })
     }
@@ -240,16 +246,6 @@ fn keep<T>(given: MaybeUndefined<T>, current: Option<T>) -> Option<T> {
         MaybeUndefined::Undefined => current,
         MaybeUndefined::Null => None,
         MaybeUndefined::Value(v) => Some(v),
-    }
-}
-
-fn availability(raw: Option<Json<serde_json::Value>>) -> Result<serde_json::Value, AppError> {
-    match raw {
-        Some(Json(value)) if value.is_object() && value.to_string().len() <= 8192 => Ok(value),
-        Some(_) => Err(AppError::BadUserInput(
-            "availability: a JSON object of at most 8 KiB".to_owned(),
-        )),
-        None => Ok(serde_json::json!({})),
     }
 }
 

@@ -1,7 +1,8 @@
 //! Experts (seed 003 section 4): expert profiles, knowledge bases with their contents and
-//! tags, the services experts offer and clients' bookings of them, with the booking
-//! notifications.
+//! tags, the services experts offer (with their weekly availability) and clients'
+//! bookings of them, their payments, and the booking notifications.
 
+mod availability;
 mod booking;
 mod booking_db;
 mod booking_input;
@@ -12,6 +13,8 @@ mod knowledge_db;
 mod loader;
 mod model;
 mod mutation;
+mod payment;
+mod payment_db;
 mod profile;
 mod query;
 mod service;
@@ -20,8 +23,9 @@ mod subscription;
 use async_graphql::{Context, MergedObject};
 use uuid::Uuid;
 
+pub use availability::{ServiceAvailabilityInput, Weekday, WeeklyHoursInput};
 pub(crate) use booking::{
-    Actor, book, cancel, complete, create_service, pay, seed_booking, set_service_status,
+    Actor, book, cancel, complete, create_service, seed_booking, set_service_status,
 };
 pub use booking_input::{BookServiceInput, ExpertServiceInput};
 pub use input::{ExpertProfileInput, KnowledgeBaseInput, KnowledgeContentInput};
@@ -35,6 +39,7 @@ pub use model::{
     ServiceId, ServiceStatus, ServiceType,
 };
 pub(crate) use mutation::{add_content, create_knowledge_base, save_profile};
+pub(crate) use payment::{Payment, PaymentSource, Recorded, record_payment};
 pub use profile::ExpertProfile;
 pub use query::ExpertQuery;
 pub use service::{ExpertService, ServiceBooking};
@@ -48,7 +53,11 @@ use crate::{
 
 /// The expert domain's mutations.
 #[derive(MergedObject, Default)]
-pub struct ExpertMutation(mutation::KnowledgeMutation, booking::BookingMutation);
+pub struct ExpertMutation(
+    mutation::KnowledgeMutation,
+    booking::BookingMutation,
+    payment::PaymentMutation,
+);
 
 /// The GraphQL type names of this domain's nodes.
 pub const NODE_TYPES: [&str; 5] = [

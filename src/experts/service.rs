@@ -1,12 +1,13 @@
 //! The `ExpertService` and `ServiceBooking` types.
 
-use async_graphql::{Context, ID, Json, Object, connection::Connection};
+use async_graphql::{Context, ID, Object, connection::Connection};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
 use crate::graphql::money::Money;
 
 use super::{
+    availability::{Availability, ServiceAvailability},
     loader::{self, PageKey},
     model::{
         BookingId, BookingStatus, PaymentStatus, PricingModel, ServiceId, ServiceStatus,
@@ -43,7 +44,7 @@ pub struct ExpertService {
     pub(crate) pricing_model: PricingModel,
     pub(crate) price: Option<Decimal>,
     pub(crate) currency: Option<String>,
-    pub(crate) availability: serde_json::Value,
+    pub(crate) availability: Availability,
     pub(crate) status: ServiceStatus,
     pub(crate) created_at: DateTime<Utc>,
     pub(crate) updated_at: DateTime<Utc>,
@@ -93,11 +94,11 @@ impl ExpertService {
         self.currency.as_deref()
     }
 
-    /// When the expert is available, as the expert describes it (a JSON object, e.g.
-    /// `{"weekdays": ["mon", "wed"], "hours": "09:00-17:00", "timezone": "Europe/Paris"}`).
-    /// Informative: bookings are not checked against it.
-    async fn availability(&self) -> Json<serde_json::Value> {
-        Json(self.availability.clone())
+    /// When the service may be booked: a booking must lie, on the clock of the service's
+    /// time zone, within one window of the day it starts on (BAD_USER_INPUT otherwise).
+    /// `null`: at any time.
+    async fn availability(&self) -> Option<ServiceAvailability> {
+        self.availability.view()
     }
 
     /// Whether it is offered.

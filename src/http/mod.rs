@@ -1,4 +1,5 @@
-//! The HTTP surface: GraphQL over HTTP, WebSocket and SSE, GraphiQL, health and metrics.
+//! The HTTP surface: GraphQL over HTTP, WebSocket and SSE, GraphiQL, health and metrics,
+//! and the payment provider's webhook.
 
 mod files;
 mod graphiql;
@@ -8,12 +9,16 @@ pub mod metrics;
 mod multipart;
 mod negotiate;
 mod sse;
+mod webhooks;
 mod ws;
 
 use std::{net::SocketAddr, sync::Arc};
 
 use anyhow::Context;
-use axum::{Router, routing::get};
+use axum::{
+    Router,
+    routing::{get, post},
+};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tower_http::{
@@ -57,6 +62,7 @@ pub fn router(state: AppState, shutdown: CancellationToken) -> Router {
         .route("/graphql/ws", get(ws::upgrade))
         .route("/graphql/stream", get(sse::get).post(sse::post))
         .route("/files/{id}", get(files::download))
+        .route("/webhooks/payments", post(webhooks::payments))
         .route("/", get(graphiql::root))
         .route("/graphiql/assets/{version}/{name}", get(graphiql::asset))
         .route("/healthz", get(health::healthz))

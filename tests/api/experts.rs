@@ -4,19 +4,20 @@
 use std::sync::Arc;
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::harness::{TestApp, count_statements};
 
-fn code(response: &Value) -> &str {
+pub(crate) fn code(response: &Value) -> &str {
     response["errors"][0]["extensions"]["code"]
         .as_str()
         .unwrap_or_default()
 }
 
 /// The UUID inside a global ID.
-fn uuid_of(global: &str) -> Uuid {
+pub(crate) fn uuid_of(global: &str) -> Uuid {
     let text = String::from_utf8(URL_SAFE_NO_PAD.decode(global).expect("base64")).expect("utf-8");
     let (_, uuid) = text.split_once(':').expect("Type:uuid");
     Uuid::parse_str(uuid).expect("a uuid")
@@ -32,7 +33,7 @@ async fn run(app: &TestApp, token: Option<&str>, query: &str, variables: Value) 
 const SAVE_PROFILE: &str = "mutation($input: ExpertProfileInput!) { saveExpertProfile(input: $input) { id title visibility yearsExperience } }";
 
 /// Registers an expert with a profile of this visibility; their token and user ID.
-async fn expert(app: &TestApp, username: &str, visibility: &str) -> (String, String) {
+pub(crate) async fn expert(app: &TestApp, username: &str, visibility: &str) -> (String, String) {
     let (token, id) = app.register(username, "EXPERT").await;
     let saved = app
         .graphql_as(
@@ -57,7 +58,7 @@ async fn expert(app: &TestApp, username: &str, visibility: &str) -> (String, Str
 
 const CREATE_SERVICE: &str = "mutation($input: ExpertServiceInput!) { createExpertService(input: $input) { id status pricingModel price currency } }";
 
-async fn service(app: &TestApp, token: &str, input: Value) -> String {
+pub(crate) async fn service(app: &TestApp, token: &str, input: Value) -> String {
     let created = app
         .graphql_as(token, CREATE_SERVICE, json!({ "input": input }))
         .await;
@@ -67,44 +68,55 @@ async fn service(app: &TestApp, token: &str, input: Value) -> String {
         .to_owned()
 }
 
-fn hourly(title: &str) -> Value {
+pub(crate) fn hourly(title: &str) -> Value {
     json!({ "title": title, "serviceType": "CONSULTATION", "pricingModel": "HOURLY", "price": "120.50", "currency": "EUR" })
 }
 
 const BOOK: &str = "mutation($service: ID!, $input: BookServiceInput!) { bookService(serviceId: $service, input: $input) { id status paymentStatus paymentAmount paymentCurrency startTime } }";
 
 /// `bookService` from `start_hours` to `end_hours` hours from now.
-async fn book(
+pub(crate) async fn book(
     app: &TestApp,
     token: &str,
     service: &str,
     start_hours: f64,
     end_hours: f64,
 ) -> Value {
-    let at = |hours: f64| {
-        (chrono::Utc::now() + chrono::Duration::seconds((hours * 3600.0) as i64))
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-    };
+    let at = |hours: f64| Utc::now() + chrono::Duration::seconds((hours * 3600.0) as i64);
+    book_between(app, token, service, at(start_hours), at(end_hours)).await
+}
+
+/// `bookService` from `start` to `end`.
+async fn book_between(
+    app: &TestApp,
+    token: &str,
+    service: &str,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Value {
+    let at = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     app.graphql_as(
         token,
         BOOK,
         json!({ "service": service, "input": {
             "title": "Architecture review",
-            "startTime": at(start_hours),
-            "endTime": at(end_hours),
+            "startTime": at(start),
+            "endTime": at(end),
         } }),
     )
     .await
 }
 
-fn booking_id(response: &Value) -> String {
+pub(crate) const RECORD_PAYMENT: &str = "mutation($input: RecordPaymentInput!) { recordPayment(input: $input) { duplicate booking { status paymentStatus } } }";
+
+pub(crate) fn booking_id(response: &Value) -> String {
     response["data"]["bookService"]["id"]
         .as_str()
         .unwrap_or_else(|| panic!("booking: {response}"))
         .to_owned()
 }
 
-async fn notifications_of(app: &TestApp, user: &str) -> Vec<String> {
+pub(crate) async fn notifications_of(app: &TestApp, user: &str) -> Vec<String> {
     sqlx::query_scalar(
         "select type from notifications where recipient_id = $1 order by created_at, id",
     )
@@ -521,8 +533,19 @@ async fn services_check_prices_and_follow_their_status_machine() {
             "currency",
         ),
         (
-            json!({ "title": "Hourly", "serviceType": "QA", "pricingModel": "HOURLY", "price": "10", "currency": "USD", "availability": [1] }),
-            "availability",
+            json!({ "title": "Hourly", "serviceType": "QA", "pricingModel": "HOURLY", "price": "10", "currency": "USD",
+                    "availability": { "timeZone": "Mars/Olympus", "weekly": [{ "day": "MONDAY", "from": "09:00", "to": "17:00" }] } }),
+            "availability.timeZone",
+        ),
+        (
+            json!({ "title": "Hourly", "serviceType": "QA", "pricingModel": "HOURLY", "price": "10", "currency": "USD",
+                    "availability": { "timeZone": "UTC", "weekly": [{ "day": "MONDAY", "from": "17:00", "to": "09:00" }] } }),
+            "availability.weekly[0].to",
+        ),
+        (
+            json!({ "title": "Hourly", "serviceType": "QA", "pricingModel": "HOURLY", "price": "10", "currency": "USD",
+                    "availability": { "timeZone": "UTC", "weekly": [{ "day": "MONDAY", "from": "24:00", "to": "24:00" }] } }),
+            "availability.weekly[0].from",
         ),
     ] {
         let refused = app
@@ -774,32 +797,66 @@ async fn bookings_follow_their_machines_and_notify() {
         Some(1)
     );
 
-    // Payment: the client only, once.
-    let pay = "mutation($id: ID!) { payBooking(id: $id) { status paymentStatus } }";
+    // Payment: clients no longer mark bookings paid; the payment provider's webhook or an
+    // admin records it, for exactly what the booking owes, once.
+    let client_pays = app
+        .graphql_as(
+            &client,
+            "mutation($id: ID!) { payBooking(id: $id) { status } }",
+            json!({ "id": first }),
+        )
+        .await;
+    assert_eq!(
+        code(&client_pays),
+        "GRAPHQL_VALIDATION_FAILED",
+        "{client_pays}"
+    );
+    let pay = |booking: &str, amount: &str, currency: &str, event: &str| json!({ "input": { "bookingId": booking, "amount": amount, "currency": currency, "providerEventId": event } });
+    // Admins record payments.
+    let record = async |booking: &str, amount: &str, currency: &str, event: &str| {
+        app.graphql_as(
+            &admin,
+            RECORD_PAYMENT,
+            pay(booking, amount, currency, event),
+        )
+        .await
+    };
+    for token in [&client, &expert_token, &stranger] {
+        let refused = app
+            .graphql_as(
+                token,
+                RECORD_PAYMENT,
+                pay(&first, "180.75", "EUR", "evt_first"),
+            )
+            .await;
+        assert_eq!(code(&refused), "FORBIDDEN", "{refused}");
+    }
     assert_eq!(
         code(
-            &app.graphql_as(&expert_token, pay, json!({ "id": first }))
+            &app.graphql(RECORD_PAYMENT, pay(&first, "180.75", "EUR", "evt_first"))
                 .await
         ),
-        "FORBIDDEN"
+        "UNAUTHENTICATED"
     );
-    assert_eq!(
-        code(&app.graphql_as(&stranger, pay, json!({ "id": first })).await),
-        "NOT_FOUND"
-    );
-    assert_eq!(
-        code(&app.graphql_as(&admin, pay, json!({ "id": first })).await),
-        "FORBIDDEN"
-    );
-    let paid = app.graphql_as(&client, pay, json!({ "id": first })).await;
-    assert_eq!(
-        paid["data"]["payBooking"],
-        json!({ "status": "SCHEDULED", "paymentStatus": "PAID" })
-    );
-    assert_eq!(
-        code(&app.graphql_as(&client, pay, json!({ "id": first })).await),
-        "CONFLICT"
-    );
+    for (amount, currency) in [("180.74", "EUR"), ("180.75", "USD"), ("0", "EUR")] {
+        let wrong = record(&first, amount, currency, "evt_first").await;
+        assert_eq!(
+            code(&wrong),
+            "BAD_USER_INPUT",
+            "{amount} {currency}: {wrong}"
+        );
+    }
+    // Recorded once (amounts compare as numbers, currencies in any case), then again.
+    for (amount, currency, duplicate) in [("180.750", "eur", false), ("180.75", "EUR", true)] {
+        let recorded = record(&first, amount, currency, "evt_first").await;
+        assert_eq!(
+            recorded["data"]["recordPayment"],
+            json!({ "duplicate": duplicate, "booking": { "status": "SCHEDULED", "paymentStatus": "PAID" } }),
+            "{recorded}"
+        );
+    }
+    let second_payment = record(&first, "180.75", "EUR", "evt_other").await;
+    assert_eq!(code(&second_payment), "CONFLICT", "{second_payment}");
 
     // Not started: the expert cannot complete it; the client cancels, which refunds.
     let complete = "mutation($id: ID!) { completeBooking(id: $id) { status paymentStatus } }";
@@ -840,7 +897,7 @@ async fn bookings_follow_their_machines_and_notify() {
         "CONFLICT"
     );
     assert_eq!(
-        code(&app.graphql_as(&client, pay, json!({ "id": first })).await),
+        code(&record(&first, "180.75", "EUR", "evt_late").await),
         "CONFLICT"
     );
     assert_eq!(
@@ -901,10 +958,11 @@ async fn bookings_follow_their_machines_and_notify() {
         "CONFLICT"
     );
     // Paying after the session is allowed.
-    let late = app.graphql_as(&client, pay, json!({ "id": third })).await;
+    let late = record(&third, "120.50", "EUR", "evt_third").await;
     assert_eq!(
-        late["data"]["payBooking"],
-        json!({ "status": "COMPLETED", "paymentStatus": "PAID" })
+        late["data"]["recordPayment"]["booking"],
+        json!({ "status": "COMPLETED", "paymentStatus": "PAID" }),
+        "{late}"
     );
     assert_eq!(
         notifications_of(&app, &client_id).await,
@@ -1021,6 +1079,98 @@ async fn bookings_follow_their_machines_and_notify() {
     assert_eq!(
         braid::error::violated_constraint(&refused),
         Some("service_bookings_status_transition")
+    );
+}
+
+#[tokio::test]
+async fn bookings_fall_within_the_service_hours_in_its_time_zone() {
+    let app = TestApp::new().await;
+    let (expert_token, _) = expert(&app, "tokyo.expert", "PUBLIC").await;
+    let (client, _) = app.register("tokyo.client", "INDIVIDUAL").await;
+    let weekdays = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"]
+        .map(|day| json!({ "day": day, "from": "09:00", "to": "17:00" }));
+    let office_hours = json!({ "timeZone": "Asia/Tokyo", "weekly": weekdays });
+    let mut input = hourly("Tokyo office hours");
+    input["availability"] = office_hours.clone();
+    let created = app
+        .graphql_as(
+            &expert_token,
+            "mutation($input: ExpertServiceInput!) { createExpertService(input: $input) { id availability { timeZone weekly { day from to } } } }",
+            json!({ "input": input }),
+        )
+        .await;
+    assert_eq!(
+        created["data"]["createExpertService"]["availability"], office_hours,
+        "{created}"
+    );
+    let tokyo_service = created["data"]["createExpertService"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+
+    // The next Monday and Saturday in Tokyo, and instants of their local hours.
+    let tokyo = chrono_tz::Asia::Tokyo;
+    let today = Utc::now().with_timezone(&tokyo).date_naive();
+    let monday = today + Duration::days(7 - i64::from(today.weekday().num_days_from_monday()));
+    let saturday = monday + Duration::days(5);
+    let local = |date: chrono::NaiveDate, hour: u32, minute: u32| {
+        tokyo
+            .from_local_datetime(&date.and_hms_opt(hour, minute, 0).expect("a time"))
+            .single()
+            .expect("Tokyo has no DST")
+            .with_timezone(&Utc)
+    };
+    // Books the service on `day` from `from` to `to` (hours, minutes) Tokyo time.
+    let book_tokyo = async |day, from: (u32, u32), to: (u32, u32)| {
+        let (start, end) = (local(day, from.0, from.1), local(day, to.0, to.1));
+        book_between(&app, &client, &tokyo_service, start, end).await
+    };
+    // Inside, the window's edges included.
+    for (from, to) in [((10, 0), (11, 0)), ((16, 0), (17, 0))] {
+        let booked = book_tokyo(monday, from, to).await;
+        assert_eq!(
+            booked["data"]["bookService"]["status"], "SCHEDULED",
+            "{booked}"
+        );
+    }
+    for (day, from, to, names) in [
+        (monday, (18, 0), (19, 0), "18:00"),
+        (monday, (8, 30), (9, 30), "08:30"),
+        (saturday, (10, 0), (11, 0), "Saturday"),
+    ] {
+        let refused = book_tokyo(day, from, to).await;
+        assert_eq!(code(&refused), "BAD_USER_INPUT", "{names}: {refused}");
+        let message = refused["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains(names)
+                && message.contains("Asia/Tokyo")
+                && message.contains("Monday 09:00-17:00"),
+            "{message}"
+        );
+    }
+
+    // Cleared, the service is bookable at any time again; a zone must be a real one.
+    let update = "mutation($id: ID!, $input: UpdateExpertServiceInput!) { updateExpertService(id: $id, input: $input) { availability { timeZone } } }";
+    let mars = app
+        .graphql_as(&expert_token, update, json!({ "id": tokyo_service, "input": { "availability": { "timeZone": "Mars/Olympus", "weekly": [] } } }))
+        .await;
+    assert_eq!(code(&mars), "BAD_USER_INPUT", "{mars}");
+    let cleared = app
+        .graphql_as(
+            &expert_token,
+            update,
+            json!({ "id": tokyo_service, "input": { "availability": null } }),
+        )
+        .await;
+    assert_eq!(
+        cleared["data"]["updateExpertService"],
+        json!({ "availability": null }),
+        "{cleared}"
+    );
+    let weekend = book_tokyo(saturday, (10, 0), (11, 0)).await;
+    assert_eq!(
+        weekend["data"]["bookService"]["status"], "SCHEDULED",
+        "{weekend}"
     );
 }
 

@@ -18,6 +18,7 @@ mod limits;
 mod messaging;
 mod migrations;
 mod partners;
+mod payments;
 mod people;
 mod persisted;
 mod realtime;

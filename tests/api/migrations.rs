@@ -6,6 +6,7 @@ use braid::{
     stores::{mongo, postgres, qdrant},
 };
 use bson::doc;
+use serde_json::{Value, json};
 use sqlx::{Connection, PgConnection};
 
 use crate::harness::TestApp;
@@ -155,4 +156,68 @@ async fn mongo_specs_apply_idempotently_and_validate() {
             .count(),
         1
     );
+}
+
+#[tokio::test]
+async fn free_form_availability_becomes_typed_or_any_time() {
+    use crate::experts::{expert, hourly, service};
+    let app = TestApp::new().await;
+    let pool = &app.state.pg;
+    let (token, _) = expert(&app, "legacy.expert", "PUBLIC").await;
+    let legacy = service(&app, &token, hourly("Legacy hours")).await;
+    let free_text = service(&app, &token, hourly("Free text")).await;
+    // Back to just before the availability migration, whatever came after it.
+    const TYPED_AVAILABILITY: i64 = 20261206000004;
+    let since = postgres::MIGRATOR
+        .iter()
+        .filter(|m| m.migration_type.is_up_migration() && m.version >= TYPED_AVAILABILITY)
+        .count();
+    let reverted = postgres::migrate_down(pool, since)
+        .await
+        .expect("rolling the availability migration back");
+    assert!(reverted.contains(&TYPED_AVAILABILITY), "{reverted:?}");
+    // The shapes written before availability was typed: the demo seed's, and anything.
+    for (id, value) in [
+        (
+            &legacy,
+            r#"{"weekdays": ["thu", "mon"], "hours": "09:00-17:00", "timezone": "Europe/Paris"}"#,
+        ),
+        (&free_text, r#"{"note": "evenings, ask first"}"#),
+    ] {
+        sqlx::query("update expert_services set availability = $2::jsonb where id = $1")
+            .bind(crate::experts::uuid_of(id))
+            .bind(value)
+            .execute(pool)
+            .await
+            .expect("an old availability");
+    }
+    postgres::migrate_up(pool).await.expect("migrating forward");
+    let query = "query($id: ID!) { expertService(id: $id) { availability { timeZone weekly { day from to } } } }";
+    let read = async |id: &str| {
+        let response = app.graphql_as(&token, query, json!({ "id": id })).await;
+        assert!(response["errors"].is_null(), "{response}");
+        response["data"]["expertService"]["availability"].clone()
+    };
+    assert_eq!(
+        read(&legacy).await,
+        json!({ "timeZone": "Europe/Paris", "weekly": [
+            { "day": "MONDAY", "from": "09:00", "to": "17:00" },
+            { "day": "THURSDAY", "from": "09:00", "to": "17:00" },
+        ] })
+    );
+    assert_eq!(read(&free_text).await, Value::Null);
+    // Rolled back, the converted value returns to the old shape.
+    postgres::migrate_down(pool, since)
+        .await
+        .expect("rolling back again");
+    let old: Value = sqlx::query_scalar("select availability from expert_services where id = $1")
+        .bind(crate::experts::uuid_of(&legacy))
+        .fetch_one(pool)
+        .await
+        .expect("the legacy service");
+    assert_eq!(
+        old,
+        json!({ "weekdays": ["mon", "thu"], "hours": "09:00-17:00", "timezone": "Europe/Paris" })
+    );
+    postgres::migrate_up(pool).await.expect("and forward again");
 }

@@ -299,12 +299,16 @@ async fn booking_updated_reaches_both_parties() {
     let mut refused = live(&app, Some(&other), query, json!({ "b": booking })).await;
     assert_eq!(code(&refused.next().await), "NOT_FOUND");
     let mut just_this = live(&app, Some(&client), query, json!({ "b": booking })).await;
-    app.graphql_as(
-        &client,
-        "mutation($id: ID!) { payBooking(id: $id) { id } }",
-        json!({ "id": booking }),
-    )
-    .await;
+    // The payment provider's webhook and `recordPayment` share one path.
+    let (admin, _) = app.register_admin("rt_admin").await;
+    let paid = app
+        .graphql_as(
+            &admin,
+            "mutation($input: RecordPaymentInput!) { recordPayment(input: $input) { duplicate } }",
+            json!({ "input": { "bookingId": booking, "amount": "100.00", "currency": "EUR" } }),
+        )
+        .await;
+    assert_eq!(paid["data"]["recordPayment"]["duplicate"], false, "{paid}");
     assert_eq!(
         just_this.next().await["data"]["bookingUpdated"]["paymentStatus"],
         "PAID"

@@ -4,18 +4,22 @@
 //!
 //! Everything goes through the expert domain's checked functions. Bookings that already
 //! took place use `experts::seed_booking`, the seed-only path that accepts a start in the
-//! past (the API refuses one); every other booking rule applies to them.
+//! past (the API refuses one); every other booking rule applies to them, the service's
+//! availability included, so bookings are placed at local hours of the expert's zone.
+//! Payments are recorded as the payment provider's webhook records them.
 
 use anyhow::Context;
-use chrono::{Duration, DurationRound, Utc};
+use chrono::{Duration, TimeZone, Utc};
+use chrono_tz::Tz;
 use rust_decimal::Decimal;
 
 use super::DemoUser;
 use crate::{
     experts::{
         self, Actor, BookServiceInput, ExpertProfileInput, ExpertServiceInput, ExpertVisibility,
-        KnowledgeBaseInput, KnowledgeContentInput, KnowledgeContentType, PricingModel,
-        ServiceStatus, ServiceType,
+        KnowledgeBaseInput, KnowledgeContentInput, KnowledgeContentType, Payment, PaymentSource,
+        PricingModel, ServiceAvailabilityInput, ServiceStatus, ServiceType, Weekday,
+        WeeklyHoursInput,
     },
     state::AppState,
     users::{Role, UserId},
@@ -28,6 +32,41 @@ pub(super) struct Seeded {
     pub(super) knowledge_bases: usize,
     pub(super) services: usize,
     pub(super) bookings: usize,
+}
+
+/// The time zones of the demo experts' availability.
+const ZONES: &[Tz] = &[
+    chrono_tz::Europe::Paris,
+    chrono_tz::America::New_York,
+    chrono_tz::Asia::Tokyo,
+    chrono_tz::UTC,
+];
+
+/// Weekdays 09:00-18:00 and weekends 10:00-17:00 in `zone`: the demo bookings (10:00 to
+/// 17:00 local at the latest) fit on any day.
+fn demo_availability(zone: Tz) -> ServiceAvailabilityInput {
+    use Weekday::*;
+    let window = |day: Weekday| {
+        let (from, to) = if matches!(day, Saturday | Sunday) {
+            ("10:00", "17:00")
+        } else {
+            ("09:00", "18:00")
+        };
+        WeeklyHoursInput {
+            day,
+            from: from.to_owned(),
+            to: to.to_owned(),
+        }
+    };
+    ServiceAvailabilityInput {
+        time_zone: zone.name().to_owned(),
+        weekly: [
+            Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday,
+        ]
+        .into_iter()
+        .map(window)
+        .collect(),
+    }
 }
 
 const ORGANIZATIONS: &[&str] = &[
@@ -197,6 +236,7 @@ async fn seed_services(
     clients: &[UserId],
 ) -> anyhow::Result<(usize, usize)> {
     let skill = main_skill(expert);
+    let zone = ZONES[n % ZONES.len()];
     let models = [
         PricingModel::Hourly,
         PricingModel::PerQuestion,
@@ -240,11 +280,7 @@ async fn seed_services(
                 pricing_model: model,
                 price: price.map(crate::graphql::money::Money),
                 currency: currency.map(str::to_owned),
-                availability: Some(async_graphql::Json(serde_json::json!({
-                    "weekdays": ["mon", "tue", "thu"],
-                    "hours": "09:00-17:00",
-                    "timezone": "UTC",
-                }))),
+                availability: Some(demo_availability(zone)),
                 status: Some(status),
             },
         )
@@ -256,7 +292,8 @@ async fn seed_services(
     if visibility != ExpertVisibility::Private {
         for (k, (service, status)) in services.iter().enumerate() {
             if *status == ServiceStatus::Active {
-                bookings += seed_bookings(state, expert.id, *service, n * 3 + k, clients).await?;
+                bookings +=
+                    seed_bookings(state, expert.id, *service, zone, n * 3 + k, clients).await?;
             }
         }
     }
@@ -272,11 +309,12 @@ async fn seed_bookings(
     state: &AppState,
     expert: UserId,
     service: experts::ServiceId,
+    zone: Tz,
     seq: usize,
     clients: &[UserId],
 ) -> anyhow::Result<usize> {
     let now = Utc::now();
-    let hour = now.duration_trunc(Duration::hours(1)).unwrap_or(now);
+    let today = now.with_timezone(&zone).date_naive();
     let as_expert = Actor {
         user: expert,
         is_admin: false,
@@ -297,7 +335,15 @@ async fn seed_bookings(
             user: client,
             is_admin: false,
         };
-        let start = hour + Duration::days(*days) + Duration::hours(10 + (seq % 6) as i64);
+        // 10:00 to 15:00 local, which no DST change of the demo zones touches.
+        let local = (today + Duration::days(*days))
+            .and_hms_opt(10 + (seq % 6) as u32, 0, 0)
+            .context("a demo booking's local start")?;
+        let start = zone
+            .from_local_datetime(&local)
+            .earliest()
+            .context("a demo booking's start in its zone")?
+            .with_timezone(&Utc);
         let input = BookServiceInput {
             title: [
                 "Architecture review",
@@ -319,7 +365,15 @@ async fn seed_bookings(
         match outcome {
             Outcome::Scheduled => {}
             Outcome::Paid | Outcome::PaidThenCanceled | Outcome::CompletedPaid if pending => {
-                experts::pay(state, as_client, booking.id).await?;
+                let payment = Payment::new(
+                    format!("seed_{}", booking.id.0),
+                    booking.id,
+                    booking.payment_amount,
+                    booking.payment_currency.as_deref().unwrap_or_default(),
+                    PaymentSource::Seed,
+                    "{}".to_owned(),
+                )?;
+                experts::record_payment(state, &payment).await?;
             }
             _ => {}
         }
