@@ -4,7 +4,8 @@ while another thread probes /healthz every 5 ms. Prints each refusal's latency a
 health probes' latency (p50 / p99 / max), and fails when any bomb is not refused with
 GRAPHQL_VALIDATION_FAILED.
 
-Usage: python3 client.py BASE_URL [COPIES=100] [LEVELS=30]
+Usage: python3 client.py BASE_URL [COPIES=100] [LEVELS=30] [BODIES_FILE]
+(with BODIES_FILE, only writes the two bombs there, one JSON body a line, for wrk)
 """
 
 import http.client
@@ -27,6 +28,10 @@ def bomb(levels, inside_a_field):
 
 
 bodies = [bomb(levels, False), bomb(levels, True)]
+if len(sys.argv) > 4:
+    with open(sys.argv[4], "w") as out:
+        out.write("\n".join(bodies) + "\n")
+    sys.exit(0)
 print(f"document: {len(bodies[0])} bytes, {levels} levels (2^{levels} = {2 ** levels:,} fields expanded)")
 
 start = threading.Barrier(copies + 1)
