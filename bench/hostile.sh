@@ -42,7 +42,8 @@ for round in 1 2; do
   python3 "$ROOT/bench/hostile/client.py" "http://127.0.0.1:$port" "$copies" "$levels"
   echo "== round $round: sustained (wrk, $copies connections, 10 s)"
   python3 "$ROOT/bench/hostile/probe.py" "http://127.0.0.1:$port" 9 &
+  probe=$!
   BODIES="$bodies" wrk -t1 -c"$copies" -d10s --latency -s "$ROOT/bench/wrk/graphql.lua" \
     "http://127.0.0.1:$port/graphql" | grep -E 'Latency  |RESULT'
-  wait
+  wait "$probe"
 done

@@ -125,7 +125,7 @@ pub struct Config {
 
     /// Most fields one operation may select, counted with every fragment spread expanded
     /// (a fragment spread twice counts twice); checked before the document is expanded.
-    #[arg(long, env = "BRAID_MAX_FIELDS", default_value_t = 2_000)]
+    #[arg(long, env = "BRAID_MAX_FIELDS", default_value_t = 1_000)]
     pub max_fields: usize,
 
     /// Most directives on one field.
